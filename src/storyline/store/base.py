@@ -1,0 +1,152 @@
+"""The one ``Store`` interface every backend implements.
+
+Backends: :class:`~storyline.store.memory.MemoryStore` (tests, notebooks) and
+:class:`~storyline.store.sqlite.SQLiteStore` (default, single file, WAL, migrations).
+``tests/test_store_contract.py`` runs the same contract over every backend.
+
+Writes happen inside ``with store.transaction():`` blocks; a backend must make each block
+atomic (all or nothing) so that a killed process leaves a consistent store. Nested
+``transaction()`` calls join the outer one.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+import numpy as np
+
+from storyline.model import (
+    Article,
+    Event,
+    JoinReason,
+    MergeLogEntry,
+    Quarantined,
+    Story,
+)
+
+
+class Store(abc.ABC):
+    """Persistent state of a storyline installation."""
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @abc.abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """Atomic write block; nested blocks join the outermost one."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (file handles)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- metadata and id sequences ---------------------------------------------------------
+    @abc.abstractmethod
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        """A JSON-serialisable value stored under ``key``."""
+
+    @abc.abstractmethod
+    def set_meta(self, key: str, value: Any) -> None: ...
+
+    @abc.abstractmethod
+    def next_id(self, kind: str) -> int:
+        """Next integer of the named sequence (1, 2, 3...). Never returns a number twice."""
+
+    # -- articles --------------------------------------------------------------------------
+    @abc.abstractmethod
+    def put_article(self, article: Article) -> bool:
+        """Insert or update an article (keyed by ``article.id``). True if it was new."""
+
+    @abc.abstractmethod
+    def get_article(self, article_id: str) -> Article | None: ...
+
+    @abc.abstractmethod
+    def has_raw(self, raw_sha256: str) -> str | None:
+        """Article id of an already-ingested document with these raw bytes, if any."""
+
+    @abc.abstractmethod
+    def iter_articles(
+        self,
+        *,
+        event_id: str | None = None,
+        story_id: str | None = None,
+        lang: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[Article]:
+        """Articles in ingest order, optionally filtered."""
+
+    @abc.abstractmethod
+    def count_articles(self) -> int: ...
+
+    # -- vectors (article embeddings, event centroids...) ----------------------------------
+    @abc.abstractmethod
+    def put_vectors(self, space: str, items: dict[str, np.ndarray]) -> None:
+        """Store float32 vectors under ``space`` (e.g. ``"article:e5-small"``), keyed by id."""
+
+    @abc.abstractmethod
+    def get_vectors(self, space: str, ids: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored vectors among ``ids`` (missing ids are simply absent)."""
+
+    @abc.abstractmethod
+    def iter_vectors(self, space: str) -> Iterator[tuple[str, np.ndarray]]: ...
+
+    # -- events and stories ----------------------------------------------------------------
+    @abc.abstractmethod
+    def put_event(self, event: Event) -> None: ...
+
+    @abc.abstractmethod
+    def get_event(self, event_id: str) -> Event | None: ...
+
+    @abc.abstractmethod
+    def list_events(self, *, include_dead: bool = False) -> list[Event]: ...
+
+    @abc.abstractmethod
+    def put_story(self, story: Story) -> None: ...
+
+    @abc.abstractmethod
+    def get_story(self, story_id: str) -> Story | None: ...
+
+    @abc.abstractmethod
+    def list_stories(self, *, include_dead: bool = False) -> list[Story]: ...
+
+    # -- explanations and history ----------------------------------------------------------
+    @abc.abstractmethod
+    def put_join(self, reason: JoinReason) -> None:
+        """Record why an article joined an event (replaces an earlier record for the article)."""
+
+    @abc.abstractmethod
+    def get_joins(self, event_id: str) -> list[JoinReason]: ...
+
+    @abc.abstractmethod
+    def append_merge(self, entry: MergeLogEntry) -> MergeLogEntry:
+        """Append to the merge log; returns the entry with ``seq`` and ``at`` filled."""
+
+    @abc.abstractmethod
+    def merge_log(self, target: str | None = None) -> list[MergeLogEntry]:
+        """Entries in order; with ``target``, those whose target or sources include it."""
+
+    # -- name-key document frequencies (for IDF weighting in clustering) -------------------
+    @abc.abstractmethod
+    def add_key_counts(self, keys: Iterable[str]) -> None:
+        """Count one more document for each distinct key (and one more document in total)."""
+
+    @abc.abstractmethod
+    def key_counts(self, keys: Iterable[str]) -> dict[str, int]: ...
+
+    @abc.abstractmethod
+    def key_docs(self) -> int:
+        """Number of documents counted by :meth:`add_key_counts`."""
+
+    # -- quarantine ------------------------------------------------------------------------
+    @abc.abstractmethod
+    def put_quarantine(self, item: Quarantined) -> bool:
+        """Keep a rejected input; True if new (same source+line+hash is stored once)."""
+
+    @abc.abstractmethod
+    def list_quarantine(self) -> list[Quarantined]: ...
