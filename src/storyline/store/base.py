@@ -14,6 +14,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,9 @@ from storyline.model import (
 
 class Store(abc.ABC):
     """Persistent state of a storyline installation."""
+
+    #: file backing the store (None for in-memory stores)
+    path: Path | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     @abc.abstractmethod
@@ -83,6 +87,14 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def count_articles(self) -> int: ...
+
+    @abc.abstractmethod
+    def find_articles_by_doc_id(self, doc_id: str) -> list[Article]:
+        """Articles whose input id (JSON Lines ``id``, file name) is ``doc_id``, in ingest order."""
+
+    @abc.abstractmethod
+    def stats(self) -> dict[str, int]:
+        """Counts: articles, (live) events, (live) stories, quarantined, vectors."""
 
     # -- vectors (article embeddings, event centroids...) ----------------------------------
     @abc.abstractmethod
@@ -138,6 +150,10 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def key_counts(self, keys: Iterable[str]) -> dict[str, int]: ...
+
+    @abc.abstractmethod
+    def all_key_counts(self) -> dict[str, int]:
+        """Every counted key with its document count (loaded once when ingest starts)."""
 
     @abc.abstractmethod
     def key_docs(self) -> int:
