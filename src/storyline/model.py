@@ -115,7 +115,8 @@ class Article:
     lang: LangInfo | None = None
     date: DateInfo | None = None
     times: list[TimeExpression] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)  # cross-script name keys (see text.names)
+    keys: list[str] = field(default_factory=list)  # cross-script name keys, most frequent first
+    key_tf: dict[str, int] = field(default_factory=dict)  # how often each key occurs
     minhash: list[int] = field(default_factory=list)
     dup_of: str | None = None  # article id of the earlier near-duplicate, when syndicated
     event_id: str | None = None

@@ -270,6 +270,7 @@ def article_row(a: Article) -> dict[str, Any]:
             for t in a.times
         ],
         "keys": [str(k) for k in a.keys],
+        "key_tf": {str(k): int(v) for k, v in a.key_tf.items()},
         "minhash": [int(h) for h in a.minhash],
         "extra": a.extra,
     }  # fmt: skip
@@ -346,6 +347,7 @@ def article_from_row(r: Row) -> Article:
         date=date,
         times=[TimeExpression(**x) for x in data.get("times", [])],
         keys=data.get("keys", []),
+        key_tf=data.get("key_tf", {}),
         minhash=data.get("minhash", []),
         dup_of=r["dup_of"],
         event_id=r["event_id"],

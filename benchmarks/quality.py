@@ -1,0 +1,167 @@
+"""Clustering quality on labelled data, with a parameter sweep that never re-embeds.
+
+Datasets (read from ../shared/data at run time, skipped when absent):
+  sample  the bundled sample corpus (src/storyline/sample, gold.jsonl)
+  seeds   the three seed articles (expected: 3 events, 1 story)
+  itn     Wikipedia "In the news" blurbs grouped by event (56 languages): events = event_qid
+  window  553 Indian news articles of 24-25 March 2020 (no gold: prints cluster sizes)
+
+    python benchmarks/quality.py [--data ../shared/data] [--only sample,itn] [--sweep]
+
+Articles are ingested once per dataset into benchmarks/.cache/<name>.db (vectors stored), and
+clustering is re-run in memory for each configuration of the sweep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = ROOT.parent / "shared" / "data"
+CACHE = HERE / ".cache"
+
+
+def build_inputs(name: str, data: Path, tmp: Path) -> tuple[list[Path], dict[str, dict[str, str]]]:
+    gold: dict[str, dict[str, str]] = {}
+    if name == "sample":
+        src = ROOT / "src" / "storyline" / "sample"
+        for line in (src / "gold.jsonl").open(encoding="utf-8"):
+            r = json.loads(line)
+            gold[r["id"]] = {"event": r["event_id"], "story": r["story_id"]}
+        return [src / "articles.jsonl"], gold
+    if name == "seeds":
+        return [data / "seeds"], gold
+    if name == "itn":
+        out = tmp / "itn.jsonl"
+        with out.open("w", encoding="utf-8") as fh:
+            for i, line in enumerate((data / "itn-events" / "blurbs.jsonl").open(encoding="utf-8")):
+                r = json.loads(line)
+                doc_id = f"itn-{i}"
+                gold[doc_id] = {"event": r["event_qid"], "story": r["event_qid"]}
+                fh.write(
+                    json.dumps(
+                        {"id": doc_id, "text": r["text"], "date": r["date"], "lang": r["lang"]},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
+        return [out], gold
+    if name == "window":
+        return [data / "india-news-2020" / "window_2020-03-24_25_docs.jsonl.gz"], gold
+    raise SystemExit(f"unknown dataset {name}")
+
+
+def recluster(store, encoder_name: str, ev_cfg, st_cfg):  # type: ignore[no-untyped-def]
+    """Re-run event + story clustering over the stored articles with new settings."""
+    import numpy as np
+
+    from storyline.cluster.events import EventClusterer, Item
+    from storyline.cluster.features import KeyIDF, background_mean, centre
+    from storyline.cluster.stories import StoryLinker
+    from storyline.engine import _item_day
+
+    arts = list(store.iter_articles())
+    vecs = store.get_vectors(f"article:{encoder_name}", [a.id for a in arts])
+    mean = background_mean(encoder_name, 384 if encoder_name.startswith("e5") else 256)
+    idf = KeyIDF()
+    ec = EventClusterer(idf, ev_cfg)
+    order = sorted(
+        arts,
+        key=lambda a: (
+            a.extra.get("_batch", 0),
+            a.dup_of is not None,
+            _item_day(a)[0] or 10**9,
+            a.id,
+        ),
+    )
+    for a in order:
+        day, tol = _item_day(a)
+        if not a.dup_of:
+            idf.add(a.keys)
+        ec.learn_one(
+            Item(
+                a.id,
+                centre(np.asarray(vecs[a.id]), mean),
+                {k: 1 + math.log(n) for k, n in (a.key_tf or dict.fromkeys(a.keys, 1)).items()},
+                day,
+                tol,
+                a.lang.lang if a.lang else "und",
+                a.dup_of,
+            )
+        )
+    ec.consolidate()
+    sl = StoryLinker(ec.events, idf, st_cfg)
+    for ev in sorted(ec.events.values(), key=lambda e: e.id):
+        if ev.alive:
+            sl.learn_one(ev)
+    sl.consolidate()
+    ev_of = {a.doc_id: ec.article_event[a.id] for a in arts}
+    st_of = {d: sl.event_story.get(e, e) for d, e in ev_of.items()}
+    return ev_of, st_of
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(DATA))
+    ap.add_argument("--only", default="seeds,sample,itn")
+    ap.add_argument("--encoder", default="e5")
+    ap.add_argument("--sweep", action="store_true", help="try a grid of event thresholds")
+    args = ap.parse_args()
+    data = Path(args.data)
+    import storyline
+    from storyline.cluster.events import EventConfig
+    from storyline.cluster.stories import StoryConfig
+    from storyline.eval.metrics import bcubed, pairwise
+
+    CACHE.mkdir(exist_ok=True)
+    for name in args.only.split(","):
+        if name != "sample" and not data.exists():
+            print(f"{name}: skipped ({data} not found)")
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            paths, gold = build_inputs(name, data, Path(tmp))
+            db = CACHE / f"{name}-{args.encoder}.db"
+            sl = storyline.open(str(db), encoder=args.encoder)
+            if sl.store.count_articles() == 0:
+                rep = sl.ingest(paths)
+                print(f"{name}: ingested {rep.accepted} in {rep.seconds:.0f}s", file=sys.stderr)
+        configs = [(EventConfig(), StoryConfig())]
+        if args.sweep:
+            configs = [
+                (dataclasses.replace(EventConfig(), threshold=t), StoryConfig())
+                for t in (0.40, 0.45, 0.50, 0.55, 0.60)
+            ]
+        for ev_cfg, st_cfg in configs:
+            ev_of, st_of = recluster(sl.store, sl._encoder.name, ev_cfg, st_cfg)
+            tag = f"{name} thr={ev_cfg.threshold:.2f}"
+            if not gold:
+                sizes = Counter(Counter(ev_of.values()).values())
+                print(
+                    f"{tag}: {len(ev_of)} articles, {len(set(ev_of.values()))} events, "
+                    f"{len(set(st_of.values()))} stories; event sizes {sorted(sizes.items())}"
+                )
+                continue
+            g_ev = {k: v["event"] for k, v in gold.items()}
+            g_st = {k: v["story"] for k, v in gold.items()}
+            b, p = bcubed(g_ev, ev_of), pairwise(g_ev, ev_of)
+            sb, sp = bcubed(g_st, st_of), pairwise(g_st, st_of)
+            print(
+                f"{tag}: events B3 P/R/F1 {b.precision:.3f}/{b.recall:.3f}/{b.f1:.3f} "
+                f"pairwise {p.precision:.3f}/{p.recall:.3f}/{p.f1:.3f} | stories B3 F1 "
+                f"{sb.f1:.3f} pairwise F1 {sp.f1:.3f} ({len(set(ev_of.values()))} events, "
+                f"{len(set(g_ev.values()))} gold)"
+            )
+        sl.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

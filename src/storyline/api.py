@@ -1,0 +1,169 @@
+"""The Python API a notebook user drives.
+
+>>> import storyline
+>>> sl = storyline.open("news.db")            # or storyline.open() for an in-memory store
+>>> report = sl.ingest(["articles/"])          # folders, files, JSON Lines, HTML, feeds...
+>>> for story in sl.stories():
+...     print(story.id, story.title)
+>>> for entry in sl.timeline(story.id):
+...     print(entry.date, entry.is_estimate, entry.event.title)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from storyline.cluster.features import day_number, day_to_iso
+from storyline.encode.base import Encoder
+from storyline.encode.e5 import get_encoder
+from storyline.engine import Engine, IngestReport
+from storyline.errors import NotFoundError
+from storyline.ingest import iter_inputs, read_stream
+from storyline.model import (
+    Article,
+    Event,
+    JoinReason,
+    MergeLogEntry,
+    Quarantined,
+    RawDoc,
+    Story,
+    TimelineEntry,
+)
+from storyline.store import open_store
+from storyline.store.base import Store
+
+log = logging.getLogger(__name__)
+
+
+class Storyline:
+    """A store plus the engine that fills it."""
+
+    def __init__(self, store: Store, encoder: Encoder | str = "e5") -> None:
+        self.store = store
+        self._encoder = get_encoder(encoder) if isinstance(encoder, str) else encoder
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = Engine(self.store, self._encoder)
+        return self._engine
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Storyline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ingest ------------------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: Iterable[str | Path] | str | Path,
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        """Ingest files/folders; bad inputs are quarantined, never fatal."""
+        if isinstance(paths, str | Path):
+            paths = [paths]
+        return self.engine.ingest(iter_inputs(paths), progress=progress)
+
+    def ingest_stream(self, stream: BinaryIO, *, name: str = "<stdin>") -> IngestReport:
+        return self.engine.ingest(read_stream(stream, name=name))
+
+    def ingest_docs(self, docs: Iterable[RawDoc | Quarantined]) -> IngestReport:
+        return self.engine.ingest(docs)
+
+    # reading -----------------------------------------------------------------------------
+    def stories(self, *, lang: str | None = None) -> list[Story]:
+        """Live stories, newest activity first."""
+        out = [s for s in self.store.list_stories() if not lang or lang in s.languages]
+        return sorted(out, key=lambda s: (s.last_date or "", s.id), reverse=True)
+
+    def story(self, story_id: str) -> Story:
+        s = self.store.get_story(story_id)
+        if s is None:
+            raise NotFoundError(f"no story {story_id!r}: `storyline stories` lists them")
+        return s
+
+    def events(self, *, story_id: str | None = None) -> list[Event]:
+        evs = self.store.list_events()
+        if story_id:
+            evs = [e for e in evs if e.story_id == story_id]
+        return sorted(evs, key=lambda e: (e.date or "", e.id), reverse=True)
+
+    def event(self, event_id: str) -> Event:
+        e = self.store.get_event(event_id)
+        if e is None:
+            raise NotFoundError(f"no event {event_id!r}: `storyline events` lists them")
+        return e
+
+    def explain(self, event_id: str) -> list[JoinReason]:
+        """Why each article is in the event (the similarities that decided)."""
+        return self.store.get_joins(event_id)
+
+    def article(self, ref: str) -> Article:
+        """An article by storyline id or by the input's own id (file name, JSON ``id``)."""
+        a = self.store.get_article(ref)
+        if a is None:
+            found = self.store.find_articles_by_doc_id(ref)
+            if found:
+                return found[0]
+            raise NotFoundError(f"no article {ref!r} (neither a storyline id nor an input id)")
+        return a
+
+    def articles(self, **filters: str | int | None) -> Iterator[Article]:
+        return self.store.iter_articles(**filters)  # type: ignore[arg-type]
+
+    def merge_log(self, ref: str | None = None) -> list[MergeLogEntry]:
+        return self.store.merge_log(ref)
+
+    def quarantine(self) -> list[Quarantined]:
+        return self.store.list_quarantine()
+
+    def timeline(self, story_id: str) -> list[TimelineEntry]:
+        """The story's events in date order; undated events placed by their best estimate."""
+        story = self.story(story_id)
+        members: dict[str, list[Article]] = {}
+        for a in self.store.iter_articles(story_id=story_id):
+            if a.event_id:
+                members.setdefault(a.event_id, []).append(a)
+        out: list[TimelineEntry] = []
+        for eid in story.event_ids:
+            ev = self.store.get_event(eid)
+            if ev is None or not ev.alive:
+                continue
+            arts = members.get(eid, [])
+            date, estimate = event_date(ev, arts)
+            out.append(TimelineEntry(event=ev, date=date, is_estimate=estimate, articles=arts))
+        out.sort(key=lambda t: (t.date is None, t.date or "", t.event.id))
+        return out
+
+
+def event_date(ev: Event, articles: list[Article]) -> tuple[str | None, bool]:
+    """An event's date: median of its members' given dates, else of their estimates."""
+    given = sorted(
+        a.date.value for a in articles if a.date and a.date.value and not a.date.is_estimate
+    )
+    if given:
+        return given[len(given) // 2], False
+    if ev.date:
+        return ev.date, True
+    est = [day_number(a.date.value) for a in articles if a.date and a.date.value]
+    days = sorted(d for d in est if d is not None)
+    if days:
+        # keep the coarsest granularity honest: an estimated month stays a month
+        vals = sorted(a.date.value for a in articles if a.date and a.date.value)
+        mid = vals[len(vals) // 2]
+        return (mid if len(mid) < 10 else day_to_iso(days[len(days) // 2])), True
+    return None, True
+
+
+def open(path: str | Path | None = None, *, encoder: Encoder | str = "e5") -> Storyline:
+    """Open (or create) a store: a SQLite path, ``None`` for memory."""
+    return Storyline(open_store(path), encoder)

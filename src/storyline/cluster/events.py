@@ -1,0 +1,343 @@
+"""Online, cross-lingual event clustering (``learn_one``-style, like river's clusterers).
+
+An *event* is one happening reported by several articles, possibly in several languages.
+Articles arrive in any order, in batches, days apart. For each article we score every live
+event whose time span is close enough:
+
+``score = w_dense * dense + w_names * names - time_penalty``
+
+* ``dense``: cosine of the centred article embedding and the event centroid;
+* ``names``: IDF-weighted cosine of the article's cross-script name keys and the event's;
+* time: articles more than ``window_days`` outside the event's span cannot join; within the
+  window the score drops linearly with the gap. Undated articles (and coarse estimates) get
+  no time penalty but must clear a higher bar (``undated_margin``).
+
+The article joins the best event above ``threshold``, else founds a new one. Ids are
+allocated from a store sequence and never renumbered. After each batch,
+:meth:`EventClusterer.consolidate` merges events that the batch made indistinguishable (order
+effects of online learning); the older id survives and the merge is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from storyline.cluster.features import KeyIDF, centre, day_to_iso, weighted_cosine
+from storyline.model import Event, JoinReason, MergeLogEntry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EventConfig:
+    threshold: float = 0.50
+    w_dense: float = 0.75
+    w_names: float = 0.35
+    window_days: float = 3.0
+    max_span_days: float = 10.0
+    time_penalty: float = 0.10  # score lost per window of gap
+    undated_margin: float = 0.05
+    merge_threshold: float = 0.55
+
+
+@dataclass
+class Item:
+    """What the clusterer needs to know about one article."""
+
+    id: str
+    vec: np.ndarray  # centred, unit norm
+    keys: dict[str, float]  # name key -> sublinear term frequency (1 + log tf)
+    day: int | None  # ordinal day of the publication date (None: unknown)
+    tolerance: float = 0.0  # +- days of uncertainty of ``day`` (estimates)
+    lang: str = "und"
+    dup_of: str | None = None
+
+
+@dataclass
+class EventState:
+    id: str
+    vec_sum: np.ndarray
+    members: list[str] = field(default_factory=list)
+    keys: Counter[str] = field(default_factory=Counter)  # key -> summed tf weight
+    days: list[int] = field(default_factory=list)
+    langs: Counter[str] = field(default_factory=Counter)
+    title: str = ""
+    title_lang: str = ""
+    n_unique: int = 0  # members that are not syndicated copies (what keys/vectors count)
+    alive: bool = True
+    dirty: bool = True
+
+    @property
+    def centroid(self) -> np.ndarray:
+        n = float(np.linalg.norm(self.vec_sum))
+        return self.vec_sum / n if n > 0 else self.vec_sum
+
+    def key_weights(self, idf: KeyIDF) -> dict[str, float]:
+        n = max(1, self.n_unique)
+        return {k: idf(k) * (c / n) for k, c in self.keys.items()}
+
+    def span(self) -> tuple[int, int] | None:
+        return (min(self.days), max(self.days)) if self.days else None
+
+    def to_event(self, story_id: str | None = None) -> Event:
+        days = sorted(self.days)
+        return Event(
+            id=self.id,
+            article_ids=list(self.members),
+            title=self.title,
+            date=day_to_iso(days[len(days) // 2]) if days else None,
+            first_date=day_to_iso(days[0]) if days else None,
+            last_date=day_to_iso(days[-1]) if days else None,
+            languages=dict(self.langs),
+            keys={k: round(float(c), 4) for k, c in self.keys.items()},
+            story_id=story_id,
+            alive=self.alive,
+        )
+
+
+class EventClusterer:
+    """Online event clustering over :class:`Item` objects."""
+
+    def __init__(self, idf: KeyIDF, config: EventConfig | None = None) -> None:
+        self.cfg = config or EventConfig()
+        self.idf = idf
+        self.events: dict[str, EventState] = {}
+        self.article_event: dict[str, str] = {}
+        self.merges: list[MergeLogEntry] = []
+        self._mat: np.ndarray | None = None
+        self._mat_ids: list[str] = []
+        self._new_id = self._default_id
+
+    # ids ---------------------------------------------------------------------------------
+    _counter = 0
+
+    def _default_id(self) -> str:
+        self._counter += 1
+        return f"e{self._counter:06d}"
+
+    def set_id_factory(self, factory: object) -> None:
+        self._new_id = factory  # type: ignore[assignment]
+
+    # state -------------------------------------------------------------------------------
+    def add_state(self, state: EventState) -> None:
+        state.dirty = False
+        self.events[state.id] = state
+        for a in state.members:
+            self.article_event[a] = state.id
+        self._mat = None
+
+    def _matrix(self) -> tuple[np.ndarray, list[str]]:
+        if self._mat is None:
+            live = [e for e in self.events.values() if e.alive]
+            self._mat_ids = [e.id for e in live]
+            self._mat = (
+                np.stack([e.centroid for e in live]) if live else np.zeros((0, 1), dtype=np.float32)
+            )
+        return self._mat, self._mat_ids
+
+    def _update_row(self, ev: EventState) -> None:
+        if self._mat is None:
+            return
+        try:
+            idx = self._mat_ids.index(ev.id)
+        except ValueError:
+            self._mat = None
+            return
+        self._mat[idx] = ev.centroid
+
+    # scoring -----------------------------------------------------------------------------
+    def _time_term(self, item: Item, ev: EventState) -> float | None:
+        """Penalty (>= 0) for the time gap, or None when the article cannot join."""
+        span = ev.span()
+        if item.day is None or span is None:
+            return 0.0
+        lo, hi = span
+        gap = max(0.0, lo - item.day, item.day - hi) - item.tolerance
+        gap = max(0.0, gap)
+        if gap > self.cfg.window_days:
+            return None
+        if max(hi, item.day) - min(lo, item.day) > self.cfg.max_span_days + item.tolerance:
+            return None
+        return self.cfg.time_penalty * gap / self.cfg.window_days
+
+    def score(self, item: Item, ev: EventState, dense: float) -> tuple[float, float, float | None]:
+        """(score, names similarity, gap days) of an item against an event."""
+        t = self._time_term(item, ev)
+        names = weighted_cosine(
+            {k: self.idf(k) * w for k, w in item.keys.items()}, ev.key_weights(self.idf)
+        )
+        span = ev.span()
+        gap = None
+        if item.day is not None and span is not None:
+            gap = float(max(0, span[0] - item.day, item.day - span[1]))
+        if t is None:
+            return float("-inf"), names, gap
+        s = self.cfg.w_dense * dense + self.cfg.w_names * names - t
+        if item.day is None or span is None or item.tolerance > 0:
+            s -= self.cfg.undated_margin
+        return s, names, gap
+
+    # learning ----------------------------------------------------------------------------
+    def learn_one(self, item: Item) -> JoinReason:
+        """Assign one article to an event (joining or founding one); returns the reason."""
+        if item.id in self.article_event:
+            ev_id = self.article_event[item.id]
+            return JoinReason(item.id, ev_id, 1.0, 1.0, 1.0, 0.0, False)
+        if item.dup_of and item.dup_of in self.article_event:
+            target = self.events[self._resolve(self.article_event[item.dup_of])]
+            self._add(target, item)
+            return JoinReason(
+                item.id,
+                target.id,
+                1.0,
+                1.0,
+                1.0,
+                0.0,
+                False,
+                best_other=None,
+                best_other_score=None,
+            )
+        mat, ids = self._matrix()
+        best: tuple[float, str, float, float, float | None] | None = None
+        second: tuple[float, str] | None = None
+        if len(ids):
+            dense_all = mat @ item.vec
+            order = np.argsort(-dense_all)[:50]
+            for idx in order:
+                ev = self.events[ids[int(idx)]]
+                d = float(dense_all[idx])
+                s, names, gap = self.score(item, ev, d)
+                if best is None or s > best[0]:
+                    if best is not None:
+                        second = (best[0], best[1])
+                    best = (s, ev.id, d, names, gap)
+                elif second is None or s > second[0]:
+                    second = (s, ev.id)
+        if best is not None and best[0] >= self.cfg.threshold:
+            s, ev_id, d, names, gap = best
+            self._add(self.events[ev_id], item)
+            return JoinReason(
+                item.id,
+                ev_id,
+                round(s, 4),
+                round(d, 4),
+                round(names, 4),
+                gap,
+                False,
+                second[1] if second else None,
+                round(second[0], 4) if second and second[0] > -1e9 else None,
+            )
+        ev = EventState(id=self._new_id(), vec_sum=np.zeros_like(item.vec))
+        self.events[ev.id] = ev
+        self._add(ev, item)
+        self._mat = None
+        return JoinReason(
+            item.id,
+            ev.id,
+            1.0,
+            1.0,
+            0.0,
+            None,
+            True,
+            best[1] if best else None,
+            round(best[0], 4) if best and best[0] > -1e9 else None,
+        )
+
+    def _add(self, ev: EventState, item: Item) -> None:
+        ev.members.append(item.id)
+        if not item.dup_of:  # syndicated copies are counted once
+            ev.vec_sum = ev.vec_sum + item.vec
+            ev.keys.update(item.keys)
+            ev.n_unique += 1
+        if item.day is not None and item.tolerance <= 3:
+            ev.days.append(item.day)
+        ev.langs[item.lang] += 1
+        ev.dirty = True
+        self.article_event[item.id] = ev.id
+        self._update_row(ev)
+
+    def _resolve(self, ev_id: str) -> str:
+        seen = 0
+        while not self.events[ev_id].alive and seen < 100:
+            nxt = next((m.target for m in self.merges if ev_id in m.sources), None)
+            if nxt is None:
+                break
+            ev_id, seen = nxt, seen + 1
+        return ev_id
+
+    # consolidation -----------------------------------------------------------------------
+    def event_similarity(self, a: EventState, b: EventState) -> float:
+        sa, sb = a.span(), b.span()
+        if sa and sb:
+            gap = max(0, sb[0] - sa[1], sa[0] - sb[1])
+            if gap > self.cfg.window_days:
+                return float("-inf")
+            if max(sa[1], sb[1]) - min(sa[0], sb[0]) > self.cfg.max_span_days:
+                return float("-inf")
+        dense = float(a.centroid @ b.centroid)
+        names = weighted_cosine(a.key_weights(self.idf), b.key_weights(self.idf))
+        return self.cfg.w_dense * dense + self.cfg.w_names * names
+
+    def consolidate(self) -> list[MergeLogEntry]:
+        """Merge events touched since the last call that have become the same event."""
+        touched = [e for e in self.events.values() if e.alive and e.dirty]
+        out: list[MergeLogEntry] = []
+        if not touched:
+            return out
+        mat, ids = self._matrix()
+        for ev in sorted(touched, key=lambda e: e.id):
+            if not ev.alive:
+                continue
+            sims = mat @ ev.centroid
+            candidates = [ids[int(i)] for i in np.argsort(-sims)[:10]]
+            for cand in candidates:
+                other = self.events[cand]
+                if other.id == ev.id or not other.alive or not ev.alive:
+                    continue
+                s = self.event_similarity(ev, other)
+                if s >= self.cfg.merge_threshold:
+                    keep, gone = sorted([ev, other], key=lambda e: e.id)
+                    out.append(self._merge(keep, gone, s))
+            mat, ids = self._matrix()
+        for ev in touched:
+            ev.dirty = ev.dirty and ev.alive
+        return out
+
+    def _merge(self, keep: EventState, gone: EventState, score: float) -> MergeLogEntry:
+        keep.members.extend(gone.members)
+        keep.vec_sum = keep.vec_sum + gone.vec_sum
+        keep.keys.update(gone.keys)
+        keep.days.extend(gone.days)
+        keep.langs.update(gone.langs)
+        keep.n_unique += gone.n_unique
+        keep.dirty = True
+        gone.alive = False
+        gone.dirty = True
+        for a in gone.members:
+            self.article_event[a] = keep.id
+        gone.members = []
+        self._mat = None
+        entry = MergeLogEntry(
+            kind="event-merge",
+            target=keep.id,
+            sources=[gone.id],
+            detail={"score": round(score, 4), "reason": "centroids converged after new articles"},
+        )
+        self.merges.append(entry)
+        log.debug("merged event %s into %s (%.3f)", gone.id, keep.id, score)
+        return entry
+
+    def touched(self) -> list[EventState]:
+        return [e for e in self.events.values() if e.dirty]
+
+    def mark_clean(self) -> None:
+        for e in self.events.values():
+            e.dirty = False
+
+    @staticmethod
+    def centre(vecs: np.ndarray, mean: np.ndarray) -> np.ndarray:
+        return centre(vecs, mean)

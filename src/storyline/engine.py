@@ -1,0 +1,366 @@
+"""The local ingest engine: documents → articles → events → stories, batch by batch.
+
+Each batch (default 64 documents) is processed in memory and written to the store in ONE
+transaction: articles, vectors, events, stories, join reasons, merge log, key counts and
+quarantined inputs. A process killed mid-batch therefore leaves the store at the previous
+batch boundary, and re-running the same ingest skips what was committed (documents are
+recognised by the hash of their raw bytes) and completes the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from storyline.cluster.dedup import DuplicateIndex
+from storyline.cluster.events import EventClusterer, EventConfig, EventState, Item
+from storyline.cluster.features import KeyIDF, background_mean, centre, day_number, day_to_iso
+from storyline.cluster.stories import StoryConfig, StoryLinker, StoryState
+from storyline.encode.base import Encoder
+from storyline.errors import InputError, StoreError
+from storyline.model import Article, JoinReason, MergeLogEntry, Quarantined, RawDoc, Story
+from storyline.pipeline.base import Pipeline
+from storyline.pipeline.embedtext import embed_text
+from storyline.pipeline.stages import article_from_raw, default_pipeline
+from storyline.store.base import Store
+
+log = logging.getLogger(__name__)
+
+TOLERANCE = {"day": 0.0, "month": 15.0, "year": 183.0}
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    near_duplicates: int = 0
+    quarantined: int = 0
+    new_events: int = 0
+    new_stories: int = 0
+    merges: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    problems: list[Quarantined] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        d = {k: v for k, v in self.__dict__.items() if k != "problems"}
+        d["problems"] = [
+            {"source": q.source, "line": q.line, "reason": q.reason, "message": q.message}
+            for q in self.problems
+        ]
+        return d
+
+
+def _item_day(a: Article) -> tuple[int | None, float]:
+    if a.date is None or a.date.value is None:
+        return None, 0.0
+    day = day_number(a.date.value)
+    if day is None:
+        return None, 0.0
+    tol = 0.0 if not a.date.is_estimate else TOLERANCE.get(a.date.granularity, 183.0)
+    if a.date.is_estimate and a.date.granularity == "day":
+        tol = 2.0
+    return day, tol
+
+
+class Engine:
+    """Stateful local engine bound to one store and one encoder."""
+
+    def __init__(
+        self,
+        store: Store,
+        encoder: Encoder,
+        *,
+        pipeline: Pipeline | None = None,
+        event_config: EventConfig | None = None,
+        story_config: StoryConfig | None = None,
+        batch_size: int = 64,
+    ) -> None:
+        self.store = store
+        self.encoder = encoder
+        self.pipeline = pipeline or default_pipeline()
+        self.batch_size = batch_size
+        self.space = f"article:{encoder.name}"
+        self.sum_space = f"event-sum:{encoder.name}"
+        self.mean = background_mean(encoder.name, encoder.dim)
+        used = store.get_meta("encoder")
+        if used and used != encoder.name:
+            raise StoreError(
+                f"this store was built with encoder {used!r}, not {encoder.name!r}; "
+                f"use the same encoder or start a new store"
+            )
+        self.idf = KeyIDF(store.all_key_counts(), store.key_docs())
+        self.events = EventClusterer(self.idf, event_config)
+        self.events.set_id_factory(lambda: f"e{store.next_id('event'):06d}")
+        self.stories = StoryLinker(
+            self.events.events,
+            self.idf,
+            story_config,
+            new_id=lambda: f"s{store.next_id('story'):06d}",
+        )
+        self.dups = DuplicateIndex()
+        self._titles: dict[str, tuple[str, str]] = {}
+        self._load_state()
+
+    # state -------------------------------------------------------------------------------
+    def _load_state(self) -> None:
+        evs = self.store.list_events()
+        sums = self.store.get_vectors(self.sum_space, [e.id for e in evs])
+        for e in evs:
+            days = [
+                d
+                for d in (day_number(e.first_date), day_number(e.date), day_number(e.last_date))
+                if d is not None
+            ]
+            st = EventState(
+                id=e.id,
+                vec_sum=sums.get(e.id, np.zeros(self.encoder.dim, dtype=np.float32)),
+                members=list(e.article_ids),
+                days=days,
+            )
+            st.keys.update({k: float(v) for k, v in e.keys.items()})
+            st.langs.update(e.languages)
+            st.n_unique = len(e.article_ids)
+            st.title = e.title
+            self.events.add_state(st)
+        for s in self.store.list_stories():
+            self.stories.add_state(StoryState(id=s.id, events=list(s.event_ids)))
+        for aid, sig in self.store.iter_vectors("minhash"):
+            self.dups.add(aid, [int(x) for x in sig.view(np.uint32)])
+
+    # ingest ------------------------------------------------------------------------------
+    def ingest(
+        self,
+        docs: Iterable[RawDoc | Quarantined],
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        report = IngestReport()
+        t0 = time.perf_counter()
+        batch: list[RawDoc | Quarantined] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= self.batch_size:
+                self._batch(batch, report)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
+            self._batch(batch, report)
+            if progress:
+                progress(len(batch))
+        report.seconds = time.perf_counter() - t0
+        report.timings.update({f"stage:{k}": v for k, v in self.pipeline.timings.items()})
+        return report
+
+    def _timed(self, report: IngestReport, name: str, t0: float) -> float:
+        now = time.perf_counter()
+        report.timings[name] = report.timings.get(name, 0.0) + now - t0
+        return now
+
+    def _batch(self, docs: list[RawDoc | Quarantined], report: IngestReport) -> None:
+        t = time.perf_counter()
+        quarantine: list[Quarantined] = []
+        articles: list[Article] = []
+        seen_ids: set[str] = set()
+        for doc in docs:
+            report.read += 1
+            if isinstance(doc, Quarantined):
+                quarantine.append(doc)
+                continue
+            if self.store.has_raw(doc.provenance.raw_sha256):
+                report.duplicates += 1
+                continue
+            try:
+                a = self.pipeline.run(article_from_raw(doc))
+            except InputError as exc:
+                quarantine.append(
+                    Quarantined(
+                        source=doc.provenance.source,
+                        reason=exc.reason,
+                        message=exc.message,
+                        line=doc.provenance.line,
+                        raw_sha256=doc.provenance.raw_sha256,
+                        sample=doc.text[:200].encode("utf-8"),
+                    )
+                )
+                continue
+            if a.id in seen_ids or self.store.get_article(a.id) is not None:
+                report.duplicates += 1
+                continue
+            seen_ids.add(a.id)
+            articles.append(a)
+        t = self._timed(report, "pipeline", t)
+
+        vecs = self._embed(articles)
+        t = self._timed(report, "embed", t)
+
+        for a in articles:
+            hit = self.dups.find(a.minhash)
+            if hit is not None:
+                a.dup_of = hit[0]
+                a.extra["dup_similarity"] = round(hit[1], 3)
+                report.near_duplicates += 1
+            self.dups.add(a.id, a.minhash)
+        t = self._timed(report, "dedup", t)
+
+        joins = self._cluster(articles, vecs, report)
+        t = self._timed(report, "cluster", t)
+
+        self._write(articles, vecs, joins, quarantine, report)
+        self._timed(report, "store", t)
+        report.accepted += len(articles)
+        report.quarantined += len(quarantine)
+        report.problems.extend(quarantine)
+
+    def _embed(self, articles: list[Article]) -> dict[str, np.ndarray]:
+        if not articles:
+            return {}
+        have = self.store.get_vectors(self.space, [a.id for a in articles])
+        todo = [a for a in articles if a.id not in have]
+        if todo:
+            out = self.encoder.passages([embed_text(a.title, a.text) for a in todo])
+            for a, v in zip(todo, out, strict=True):
+                have[a.id] = v.astype(np.float32)
+        return have
+
+    def _cluster(
+        self, articles: list[Article], vecs: dict[str, np.ndarray], report: IngestReport
+    ) -> list[JoinReason]:
+        joins: list[JoinReason] = []
+        # originals before their syndicated copies, then by date: the copy follows its original
+        order = sorted(
+            articles, key=lambda a: (a.dup_of is not None, _item_day(a)[0] or 10**9, a.id)
+        )
+        for a in order:
+            day, tol = _item_day(a)
+            item = Item(
+                id=a.id,
+                vec=centre(vecs[a.id], self.mean),
+                keys={
+                    k: 1.0 + math.log(n) for k, n in (a.key_tf or dict.fromkeys(a.keys, 1)).items()
+                },
+                day=day,
+                tolerance=tol,
+                lang=a.lang.lang if a.lang else "und",
+                dup_of=a.dup_of,
+            )
+            if not a.dup_of:
+                self.idf.add(a.keys)
+            r = self.events.learn_one(item)
+            ev = self.events.events[r.event_id]
+            self._titles[a.id] = (a.title, item.lang)
+            if r.new_event:
+                report.new_events += 1
+                ev.title = a.title
+                ev.title_lang = item.lang
+            elif ev.title_lang != "en" and item.lang == "en" and not a.dup_of:
+                ev.title, ev.title_lang = a.title, "en"
+            joins.append(r)
+        merges = self.events.consolidate()
+        for m in merges:
+            for gone in m.sources:
+                sm = self.stories.drop_event(gone, m.target)
+                if sm is not None:
+                    merges.append(sm)
+        for ev in sorted(self.events.touched(), key=lambda e: e.id):
+            if ev.alive and ev.id not in self.stories.event_story:
+                _sid, _score = self.stories.learn_one(ev)
+                if _score is None:
+                    report.new_stories += 1
+            elif ev.alive:
+                self.stories.stories[self.stories.event_story[ev.id]].dirty = True
+        merges.extend(self.stories.consolidate())
+        report.merges += len(merges)
+        self._pending_merges = merges
+        return joins
+
+    # writing -----------------------------------------------------------------------------
+    def _write(
+        self,
+        articles: list[Article],
+        vecs: dict[str, np.ndarray],
+        joins: list[JoinReason],
+        quarantine: list[Quarantined],
+        report: IngestReport,
+    ) -> None:
+        merges: list[MergeLogEntry] = getattr(self, "_pending_merges", [])
+        self._pending_merges = []
+        ev_of, st_of = self.events.article_event, self.stories.event_story
+        with self.store.transaction():
+            if articles and not self.store.get_meta("encoder"):
+                self.store.set_meta("encoder", self.encoder.name)
+            for q in quarantine:
+                self.store.put_quarantine(q)
+            for a in articles:
+                a.event_id = ev_of.get(a.id)
+                a.story_id = st_of.get(a.event_id) if a.event_id else None
+                self.store.put_article(a)
+                if not a.dup_of:
+                    self.store.add_key_counts(a.keys)
+            if articles:
+                self.store.put_vectors(self.space, {a.id: vecs[a.id] for a in articles})
+                self.store.put_vectors(
+                    "minhash",
+                    {
+                        a.id: np.asarray(a.minhash, dtype=np.uint32).view(np.float32)
+                        for a in articles
+                        if a.minhash
+                    },
+                )
+            for j in joins:
+                j.event_id = ev_of.get(j.article_id, j.event_id)
+                self.store.put_join(j)
+            for m in merges:
+                self.store.append_merge(m)
+            new_ids = {a.id for a in articles}
+            moved: set[str] = set()
+            for ev in self.events.touched():
+                story_id = st_of.get(ev.id)
+                e = ev.to_event(story_id)
+                e.title = ev.title or e.title
+                self.store.put_event(e)
+                if ev.alive:
+                    self.store.put_vectors(self.sum_space, {ev.id: ev.vec_sum.astype(np.float32)})
+                    moved.update(m for m in ev.members if m not in new_ids)
+            touched_stories = [s for s in self.stories.stories.values() if s.dirty]
+            for s in touched_stories:
+                self.store.put_story(self._story(s))
+                s.dirty = False
+            for aid in sorted(moved):
+                old = self.store.get_article(aid)
+                if old is None:
+                    continue
+                ev_id = ev_of.get(aid)
+                st_id = st_of.get(ev_id) if ev_id else None
+                if old.event_id != ev_id or old.story_id != st_id:
+                    old.event_id, old.story_id = ev_id, st_id
+                    self.store.put_article(old)
+        self.events.mark_clean()
+
+    def _story(self, s: StoryState) -> Story:
+        evs = [self.events.events[e] for e in s.events if e in self.events.events]
+        evs = [e for e in evs if e.alive]
+        langs: dict[str, int] = {}
+        days: list[int] = []
+        for e in evs:
+            for k, v in e.langs.items():
+                langs[k] = langs.get(k, 0) + v
+            days.extend(e.days)
+        main = max(evs, key=lambda e: (e.n_unique, e.title_lang == "en"), default=None)
+        return Story(
+            id=s.id,
+            event_ids=[e.id for e in evs],
+            title=main.title if main else "",
+            languages=langs,
+            first_date=day_to_iso(min(days)) if days else None,
+            last_date=day_to_iso(max(days)) if days else None,
+            keys={},
+            alive=s.alive and bool(evs),
+        )

@@ -1,0 +1,229 @@
+"""JSON Lines (one object per line) and JSON files (an array of objects, or one object).
+
+Known fields map onto :class:`RawDoc`; every other field is kept verbatim in ``extra``.
+A malformed line is quarantined with its line number and the rest of the file goes on; a
+truncated gzip stream yields what was read and then one ``"truncated"`` item.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import zlib
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
+
+from storyline.errors import InputError
+from storyline.ingest.decode import decode_bytes, iso_date, quarantine, sha256_hex
+from storyline.ingest.html import html_doc_from_text, normalize_lang
+from storyline.model import Provenance, Quarantined, RawDoc
+
+log = logging.getLogger(__name__)
+
+TEXT_FIELDS = ("text", "body", "content", "article")
+HTML_FIELDS = ("html", "raw_html")  # used (through trafilatura) only when no text field
+DATE_FIELDS = ("date", "published", "publish_date", "pubDate")
+LANG_FIELDS = ("lang", "language")
+SOURCE_FIELDS = ("source", "outlet", "publisher")
+_LIST_KEYS = ("articles", "items", "data", "results", "docs", "documents", "records")
+
+_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+def _first(obj: dict[str, Any], keys: Iterable[str], used: set[str]) -> tuple[str, Any]:
+    """First of *keys* present with a non-empty value: (key, value); ("", None) if none."""
+    for key in keys:
+        value = obj.get(key)
+        if value is not None and value != "" and value != []:
+            used.add(key)
+            return key, value
+    return "", None
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "\n\n".join(v.strip() for v in value if v.strip())  # list of paragraphs
+    return ""
+
+
+def _as_str(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+def record_doc(obj: dict[str, Any], prov: Provenance, default_id: str,
+               where: str) -> RawDoc | Quarantined:
+    """A :class:`RawDoc` from one JSON object; *where* names it in messages ("line 5")."""
+    used: set[str] = set()
+    _, text_value = _first(obj, TEXT_FIELDS, used)
+    text = _as_text(text_value)
+    doc: RawDoc | None = None
+    url = _as_str(obj.get("url"))
+    if not text:
+        _, html_value = _first(obj, HTML_FIELDS, used)
+        if isinstance(html_value, str) and html_value.strip():
+            doc = html_doc_from_text(html_value, prov, "", url=url)
+            text = doc.text if doc is not None else ""
+    if not text:
+        return quarantine(prov.source, "no-text", f"{where} has no text (no non-empty 'text', "
+                          "'body', 'content' or 'article' field); add one or drop the record",
+                          _raw(obj), prov.line)
+    used.update(k for k in ("id", "url", "title") if k in obj)
+    doc_id = _as_str(obj.get("id")) if not isinstance(obj.get("id"), bool) else None
+    date_key, date_value = _first(obj, DATE_FIELDS, used)
+    _, lang_value = _first(obj, LANG_FIELDS, used)
+    _, src_value = _first(obj, SOURCE_FIELDS, used)
+    if isinstance(src_value, dict):  # NewsAPI style {"id": ..., "name": ...}
+        src_value = src_value.get("name")
+    date_hint = None
+    origin = None
+    if date_value is not None and not isinstance(date_value, dict | list):
+        date_hint = iso_date(date_value) or _as_str(date_value)
+        origin = f"jsonl field '{date_key}': {json.dumps(date_value, ensure_ascii=False)}"
+    title = _as_str(obj.get("title"))
+    if doc is not None:  # text came from an HTML field: fill gaps from the page
+        title = title or doc.title
+        url = url or doc.url
+        if date_hint is None and doc.date_hint:
+            date_hint, origin = doc.date_hint, doc.date_hint_origin
+        lang_value = lang_value or doc.lang_hint
+        src_value = src_value or doc.source_name
+    return RawDoc(text=text, provenance=prov, doc_id=doc_id or default_id, title=title,
+                  url=url, source_name=_as_str(src_value), date_hint=date_hint,
+                  date_hint_origin=origin,
+                  lang_hint=normalize_lang(lang_value) if isinstance(lang_value, str) else None,
+                  extra={k: v for k, v in obj.items() if k not in used})
+
+
+def _raw(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+
+
+def _line_doc(raw: bytes, lineno: int, offset: int | None, source: str,
+              name: str, kind: str, encoding: str | None) -> RawDoc | Quarantined | None:
+    """One JSON Lines line -> document, quarantine item, or None for a blank line."""
+    body = raw.rstrip(b"\r\n")
+    if lineno == 1:
+        body = body.removeprefix(b"\xef\xbb\xbf")
+    if not body.strip():
+        return None
+    if encoding is None:
+        try:
+            line, encoding = body.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            try:
+                line, encoding = decode_bytes(body)
+            except InputError as err:
+                return quarantine(source, err.reason, f"line {lineno}: {err.message}", body,
+                                  lineno)
+    else:
+        line = body.decode(encoding)
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        return quarantine(source, "bad-json", f"line {lineno} is not valid JSON ({err.msg} at "
+                          f"column {err.colno}); fix or remove that line", body, lineno)
+    if not isinstance(obj, dict):
+        return quarantine(source, "bad-json", f"line {lineno} holds a JSON "
+                          f"{type(obj).__name__}, not an object; each line must be one JSON "
+                          "object with a 'text' field", body, lineno)
+    prov = Provenance(source=source, kind=kind, line=lineno, offset=offset,
+                      raw_sha256=sha256_hex(body), encoding=encoding)
+    return record_doc(obj, prov, f"{name}:{lineno}", f"line {lineno}")
+
+
+def iter_jsonl(stream: BinaryIO, source: str, name: str,
+               kind: str = "jsonl") -> Iterator[RawDoc | Quarantined]:
+    """Stream JSON Lines from *stream* (a file, gzip file or stdin); never raises for bad data.
+
+    Offsets are byte offsets in the (decompressed) stream; lines are 1-based.
+    """
+    lineno = 0
+    offset = 0
+    try:
+        head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
+        if head.startswith(_UTF16_32_BOMS):  # rare: a whole UTF-16/32 file, decode at once
+            yield from _iter_wide(stream.read(), source, name, kind)
+            return
+        for raw in stream:
+            lineno += 1
+            item = _line_doc(raw, lineno, offset, source, name, kind, None)
+            offset += len(raw)
+            if item is not None:
+                yield item
+    except EOFError:
+        yield quarantine(source, "truncated", f"compressed file ends abruptly after line "
+                         f"{lineno}; the {lineno} lines before were read, re-download or "
+                         "re-compress the file", b"", lineno + 1)
+    except (zlib.error, OSError) as err:
+        yield quarantine(source, "bad-gzip", f"compressed data is damaged after line {lineno} "
+                         f"({err}); the lines before were read", b"", lineno + 1)
+
+
+def _iter_wide(data: bytes, source: str, name: str,
+               kind: str) -> Iterator[RawDoc | Quarantined]:
+    try:
+        text, enc = decode_bytes(data)
+    except InputError as err:
+        yield quarantine(source, err.reason, err.message, data)
+        return
+    for lineno, line in enumerate(text.split("\n"), 1):
+        item = _line_doc(line.encode("utf-8"), lineno, None, source, name, kind, "utf-8")
+        if item is not None:
+            if isinstance(item, RawDoc):
+                item.provenance.encoding = enc
+            yield item
+
+
+def iter_json(data: bytes, source: str, name: str) -> Iterator[RawDoc | Quarantined]:
+    """A ``.json`` file: an array of objects, one object, or (fallback) JSON Lines."""
+    import io
+
+    try:
+        text, enc = decode_bytes(data)
+    except InputError as err:
+        yield quarantine(source, err.reason, err.message, data)
+        return
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as err:
+        if err.msg == "Extra data" or text.strip().count("\n") > 0:
+            yield from iter_jsonl(io.BufferedReader(io.BytesIO(data)), source, name, "jsonl")
+        else:
+            yield quarantine(source, "bad-json", f"not valid JSON ({err.msg} at line "
+                             f"{err.lineno}, column {err.colno}); fix the file", data,
+                             err.lineno)
+        return
+    if isinstance(obj, dict) and not any(k in obj for k in TEXT_FIELDS + HTML_FIELDS):
+        for key in _LIST_KEYS:  # an API response wrapping the records: {"articles": [...]}
+            if isinstance(obj.get(key), list):
+                obj = obj[key]
+                break
+    records = obj if isinstance(obj, list) else [obj]
+    for index, rec in enumerate(records, 1):
+        where = f"item {index}" if isinstance(obj, list) else "the JSON object"
+        if not isinstance(rec, dict):
+            yield quarantine(source, "bad-json", f"{where} is a JSON {type(rec).__name__}, "
+                             "not an object with a 'text' field", _raw(rec))
+            continue
+        prov = Provenance(source=source, kind="json", raw_sha256=sha256_hex(_raw(rec)),
+                          encoding=enc)
+        yield record_doc(rec, prov, f"{name}:{index}" if isinstance(obj, list) else name,
+                         where)
+
+
+def count_lines(stream: BinaryIO) -> int:
+    """Number of lines in *stream* (cheap, for progress bars); 0 on damaged data."""
+    n = 0
+    last = b"\n"
+    try:
+        while chunk := stream.read(1 << 20):
+            n += chunk.count(b"\n")
+            last = chunk[-1:]
+    except (EOFError, OSError, zlib.error):
+        pass
+    return n + (last != b"\n")

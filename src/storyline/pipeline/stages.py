@@ -1,0 +1,123 @@
+"""The per-article stages of the default pipeline: raw document → cleaned, typed article."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+from storyline.cluster.dedup import signature
+from storyline.errors import InputError
+from storyline.model import Article, RawDoc, content_hash
+from storyline.pipeline.base import Pipeline, Stage, stage
+from storyline.text.clean import clean_text, normalize_unicode
+from storyline.text.dates import find_time_expressions, publication_date
+from storyline.text.lang import detect_language
+from storyline.text.names import name_key_counts
+
+MIN_WORDS = 5
+
+
+def article_from_raw(raw: RawDoc) -> Article:
+    """An article shell from a reader's document (id filled by the ``identity`` stage)."""
+    extra = dict(raw.extra)
+    for k, v in (
+        ("title_hint", raw.title),
+        ("date_hint", raw.date_hint),
+        ("date_hint_origin", raw.date_hint_origin),
+        ("lang_hint", raw.lang_hint),
+    ):
+        if v:
+            extra[f"_{k}"] = v
+    return Article(
+        id="",
+        doc_id=raw.doc_id,
+        provenance=raw.provenance,
+        title=raw.title or "",
+        text="",
+        raw_text=raw.text,
+        url=raw.url,
+        source_name=raw.source_name,
+        extra=extra,
+    )
+
+
+@stage("clean", needs={"raw_text"}, adds={"text", "removed"})
+def clean(a: Article) -> Article:
+    res = clean_text(normalize_unicode(a.raw_text), a.extra.get("_lang_hint"))
+    a.text, a.removed = res.text, res.removed
+    if len(a.text.split()) < MIN_WORDS:
+        raise InputError(
+            "no-text",
+            f"only {len(a.text.split())} words of text left after cleaning; nothing to analyse",
+        )
+    return a
+
+
+@stage("language", needs={"text"}, adds={"lang"})
+def language(a: Article) -> Article:
+    a.lang = detect_language(a.text)
+    return a
+
+
+_SENT = re.compile(r"(?<=[.!?।])\s+")
+
+
+@stage("title", needs={"text"}, adds={"title"})
+def title(a: Article) -> Article:
+    if a.title:
+        a.title = normalize_unicode(a.title).strip()
+        return a
+    first = _SENT.split(a.text.strip(), maxsplit=1)[0].strip()
+    words = first.split()
+    a.title = " ".join(words[:18]) + ("…" if len(words) > 18 else "")
+    a.extra["title_derived"] = True
+    return a
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@stage("date", needs={"text", "lang", "title"}, adds={"date", "times"})
+def date(a: Article) -> Article:
+    lang = a.lang.lang if a.lang else None
+    a.date = publication_date(
+        a.text,
+        hint=a.extra.get("_date_hint"),
+        hint_origin=a.extra.get("_date_hint_origin"),
+        title=a.title,
+        lang=lang,
+        today=_today(),
+    )
+    pub = a.date.value if a.date and a.date.granularity == "day" else None
+    a.times = find_time_expressions(a.text, pub_date=pub, lang=lang)
+    return a
+
+
+@stage("identity", needs={"text"}, adds={"id"})
+def identity(a: Article) -> Article:
+    """Stable id: the same document (same input id, same cleaned content) → the same id."""
+    h = hashlib.sha256(f"{a.doc_id}\x00{content_hash(a.text)}".encode()).hexdigest()
+    a.id = "a_" + h[:16]
+    return a
+
+
+@stage("names", needs={"text", "title"}, adds={"keys", "key_tf"})
+def names(a: Article) -> Article:
+    a.key_tf = name_key_counts(f"{a.title}\n{a.text}")
+    a.keys = list(a.key_tf)
+    return a
+
+
+@stage("minhash", needs={"text"}, adds={"minhash"})
+def minhash(a: Article) -> Article:
+    a.minhash = signature(a.text)
+    return a
+
+
+DEFAULT_STAGES: tuple[Stage, ...] = (clean, language, title, date, identity, names, minhash)
+
+
+def default_pipeline() -> Pipeline:
+    return Pipeline(DEFAULT_STAGES)

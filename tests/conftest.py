@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+SAMPLE = ROOT / "src" / "storyline" / "sample"
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    d = SHARED / "seeds"
+    if not d.is_dir():
+        pytest.skip(f"{d} not present (CI has ../shared beside the checkout; a clone may not)")
+    return d
