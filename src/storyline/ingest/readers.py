@@ -29,7 +29,13 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from storyline.errors import InputError
-from storyline.ingest.decode import decode_bytes, quarantine, sha256_hex
+from storyline.ingest.decode import (
+    SAMPLE_BYTES,
+    check_not_binary,
+    decode_bytes,
+    quarantine,
+    sha256_hex,
+)
 from storyline.ingest.feeds import iter_feed
 from storyline.ingest.gz import GZIP_MAGIC, maybe_gunzip, open_gzip
 from storyline.ingest.html import html_doc
@@ -114,11 +120,9 @@ def _precheck(head: bytes, source: str, data: bytes | None = None,
         return quarantine(source, "empty", "file is empty (or only whitespace): nothing to "
                           "ingest", data if data is not None else head)
     try:
-        decode_bytes(head)
+        check_not_binary(head)
     except InputError as err:
-        if err.reason in ("empty", "binary"):
-            return quarantine(source, err.reason, err.message, data if data is not None
-                              else head)
+        return quarantine(source, err.reason, err.message, data if data is not None else head)
     return None
 
 
@@ -157,8 +161,23 @@ def _read_all(stream: BinaryIO, source: str) -> bytes | Quarantined:
 
 def read_file(path: str | Path) -> Iterator[Item]:
     """Documents of one file (format from its name, else sniffed)."""
-    p = Path(path)
-    source = str(path)
+    for item in _read_file(Path(path), str(path)):
+        if isinstance(item, Quarantined) and not item.raw_sha256 and item.line is None:
+            item.raw_sha256 = _file_sha256(Path(path))  # a whole-file problem: hash the file
+            if not item.sample:
+                item.sample = _file_head(Path(path))
+        yield item
+
+
+def _file_head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(SAMPLE_BYTES)
+    except OSError:
+        return b""
+
+
+def _read_file(p: Path, source: str) -> Iterator[Item]:
     name = p.name
     fmt = format_for(name)
     try:
@@ -183,7 +202,7 @@ def read_file(path: str | Path) -> Iterator[Item]:
             fmt = fmt or sniff_format(head)
             bad = _precheck(head, source, None, fmt)
             if bad is not None:
-                bad.raw_sha256 = _file_sha256(p)
+                bad.raw_sha256 = ""  # read_file hashes the whole file
                 yield bad
                 return
             if fmt == "jsonl":
@@ -270,7 +289,7 @@ def iter_inputs(paths: Iterable[str | Path], *, recursive: bool = True) -> Itera
     """
     for path in _expand(paths, recursive):
         if path == "-":
-            yield from read_stream(sys.stdin.buffer)
+            yield from _guarded(read_stream(sys.stdin.buffer), "<stdin>")
             continue
         p = Path(path)
         if not p.exists():
@@ -280,7 +299,18 @@ def iter_inputs(paths: Iterable[str | Path], *, recursive: bool = True) -> Itera
             yield quarantine(str(path), "unreadable", "not a regular file (device, socket or "
                              "pipe); give a file or a folder")
             continue
-        yield from read_file(path)
+        yield from _guarded(read_file(path), str(path))
+
+
+def _guarded(items: Iterator[Item], source: str) -> Iterator[Item]:
+    """Pass *items* through; an unexpected error ends this file only, as a quarantine item."""
+    try:
+        yield from items
+    except Exception as err:  # a reader bug must not stop a long ingest run
+        log.exception("unexpected error while reading %s", source)
+        yield quarantine(source, "reader-error", f"unexpected error while reading "
+                         f"({type(err).__name__}: {err}); the rest of this file was skipped, "
+                         "please report it")
 
 
 def count_inputs(paths: Iterable[str | Path], *, recursive: bool = True) -> int:

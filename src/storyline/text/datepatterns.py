@@ -170,6 +170,10 @@ _P_YEAR_UNIT = re.compile(
     r"\s*(?:people|persons|crore|lakh|seats|votes|km|kms|rupees|rs|men|women|cases|voters|"
     r"candidates|mw|करोड़|लाख|लोग|लोगों|सीट|सीटों|वोट|रुपये|रुपए|किलोमीटर)" + _R, _I)
 _P_MONWORD = re.compile(_L + _MON)
+_NOT_YEAR_BEFORE = re.compile(
+    r"(?:rs\.?|inr|no\.?|number|#|₹|\$|around|about|over|nearly|approximately|approx\.?|some|"
+    r"almost|least|than|total of|estimated|करीब|लगभग|तकरीबन)\s*$")
+_SPAN_AFTER = re.compile(r"\s?[-–/]\s?\d{2}(?!\d)")
 _P_KAL = re.compile(_L + r"(?P<kal>कल|परसों)" + _R)
 # The scanner patterns are case-sensitive lower-case patterns run on a lower-cased copy of the
 # text: IGNORECASE makes Python's re ~10x slower on these large alternations.
@@ -178,8 +182,11 @@ _P_KAL = re.compile(_L + r"(?P<kal>कल|परसों)" + _R)
 
 _CLAUSE_END = re.compile(r"[.!?।;:\n]|,(?=\s)")
 _FUTURE_EN = re.compile(
-    r"\b(?:will|shall|'ll|going to|upcoming|forthcoming|next|ahead of|plans? to|planning|"
-    r"aims? to|expected to|set to|scheduled|slated|target(?:s|ed|ing)?)\b", _I)
+    r"\b(?:upcoming|forthcoming|next|ahead of|plans? to|planning|aims? to|expected to|set to|"
+    r"scheduled|slated|target(?:s|ed|ing)?)\b", _I)
+# tense words only count close to the mention ("will contest the 2024 polls"), not across a
+# clause ("salary will be paid as per the order released in 2018")
+_FUTURE_TENSE = re.compile(r"\b(?:will|shall|would|'ll|going to)\b", _I)
 _FUTURE_HI = re.compile(
     r"आगामी|अगले|अगली|होने वाले|होने वाली|होने वाला|होगा|होगी|होंगे|करेगा|करेगी|करेंगे|"
     r"जाएगा|जाएगी|जाएंगे|लक्ष्य")
@@ -208,11 +215,43 @@ def _clause(text: str, start: int, end: int, span: int = 60) -> tuple[str, str]:
     return before, after
 
 
+_FORWARD_PREP = re.compile(
+    r"\b(?:till|until|up ?to|upto|by|effective|w\.?e\.?f\.?|with effect from|starting|before|"
+    r"after|deadline|onwards|fiscal|financial year|fy|(?P<range>from|to|through))\s+"
+    r"(?:the\s+)?(?:end of\s+)?$", _I)
+# projections: "growth is likely to recover in 2021", "could reach ... by 2025"
+_HEDGE = re.compile(
+    r"\b(?:projected|projections?|forecasts?|expected|expects?|likely|could|may|might|"
+    r"predicts?|estimates?|outlook)\b", _I)
+_CONJUNCTION = re.compile(r"\b(?:and|but|while|which|who|that|as|after|when)\b", _I)
+
+
+def forward_prep(text: str, start: int, dated: bool = False) -> bool:
+    """True after "till", "until", "by", "effective", "before", "fiscal"... ("from"/"to" too
+    for dates) or in a hedged clause ("likely", "could", "forecast"): the mention may lie after
+    the time of writing, or not — it is no evidence either way.
+
+    ``dated``: the mention is a date or month ("from May 4, 2020"); for a bare year "from 2018
+    to 2019" is ordinary narration.
+    """
+    prep = _FORWARD_PREP.search(text, max(0, start - 30), start)
+    if prep is not None and (dated or not prep["range"]):
+        return True
+    before = text[max(0, start - 40) : start]
+    cut = [m.end() for m in _CLAUSE_END.finditer(before)]
+    return _HEDGE.search(before[cut[-1] :] if cut else before) is not None
+
+
 def future_context(text: str, start: int, end: int) -> bool:
     """True when the mention sits in a future-looking clause ("upcoming", "ahead of the 2024
     elections", "2024 के लोकसभा चुनावों से पहले", "will")."""
     before, after = _clause(text, start, end)
-    if _FUTURE_EN.search(before) or _FUTURE_EN.search(after):
+    near = after[:30]
+    cut = _CONJUNCTION.search(near)
+    near = near[: cut.start()] if cut else near
+    if _FUTURE_EN.search(before) or _FUTURE_EN.search(near):
+        return True
+    if _FUTURE_TENSE.search(before[-25:]) or _FUTURE_TENSE.search(near):
         return True
     if _FUTURE_HI.search(before) or _FUTURE_HI.search(after):
         return True
@@ -232,7 +271,7 @@ def looks_ahead(text: str, start: int, end: int) -> bool:
     the rest of the sentence decides.
     """
     before, _ = _clause(text, start, end)
-    if _FUTURE_EN.search(before):
+    if _FUTURE_EN.search(before) or _FUTURE_TENSE.search(before[-30:]):
         return True
     if _DEVANAGARI.search(text, max(0, start - 20), end + 20):
         return hindi_tense(text, end) == 1
@@ -268,7 +307,8 @@ class Mention:
     weekday: int | None = None  # 0 = Monday
     unit: str | None = None  # rel/ago: day|week|month|year
     delta: int = 0  # rel/ago/kal: signed offset in ``unit``; relmonth: year offset
-    mode: str = ""  # weekday: last|next|""; relmonth: last|next|year; month: its cue word
+    mode: str = ""  # weekday: last|next|""; relmonth: last|next|year; month: its cue word;
+    # year: "span" for fiscal/academic years ("2021-22")
 
 
 def _is_capitalised(word: str) -> bool:
@@ -410,9 +450,10 @@ def _scan(text: str, lang: str | None) -> tuple[Mention, ...]:
     for m in _P_YEAR.finditer(t):
         if _P_YEAR_UNIT.match(t, m.end()):
             continue
-        if re.search(r"(?:rs\.?|inr|no\.?|number|#)\s*$", t[max(0, m.start() - 8) : m.start()], _I):
-            continue
-        claim(m, "year", year=int(m["year"]))
+        if _NOT_YEAR_BEFORE.search(t, max(0, m.start() - 24), m.start()):
+            continue  # "around 2000 students", "Rs 2000"
+        span = _SPAN_AFTER.match(t, m.end()) is not None  # "2021-22", "2019/20"
+        claim(m, "year", year=int(m["year"]), mode="span" if span else "")
     for m in _P_KAL.finditer(t):
         claim(m, "kal", delta=1 if m["kal"] == "कल" else 2)
     found.sort(key=lambda x: x.start)
