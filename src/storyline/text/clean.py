@@ -332,7 +332,7 @@ def _mark_blocks(lines: list[str], removed: dict[int, str]) -> None:
         # Topic / tag footer, and everything after it when it is only short lines.
         ok, rest = _marker_rest(_TOPICS, line)
         if ok and len(line) <= 300 and (not rest or _headline_like(rest, 300)):
-            # "Tags" alone is only a footer when it is not the start of a sentence.
+            # ("Tags on the luggage..." does not match: the marker needs ":" or a bare line)
             removed[i] = "topic-footer"
             tail = [k for k in range(i + 1, n) if lines[k]]
             if all(len(lines[k]) <= 80 and _headline_like(lines[k]) for k in tail):

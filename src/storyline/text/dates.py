@@ -36,9 +36,9 @@
          mentions: ``value=None``, ``latest`` set, confidence 0.1. Nothing usable:
          ``value=None``, ``granularity="none"``, ``evidence="no date in input or text"``.
 
-      Measured on 3,900 Indian Express articles (2013–2020) with their real dates: a month or
-      day value is given for ~11 % of them and has the right year ~80 % / right month ~57 % of
-      the time; the bounds hold for ~98.5 %.
+      Measured on 3,900 Indian Express articles (2013–2020) against their real dates: a value
+      (nearly always a month) is given for ~11 % of them; it is the right month ~60 % of the
+      time and within a year ~91 %; ``earliest``/``latest`` hold for ~99 %.
 
 :func:`find_time_expressions` resolves each mention against the publication date:
 yearless dates take the publication year (the year before when that would put them more
@@ -252,7 +252,7 @@ def _estimate(text: str, title: str | None, lang: str | None, today: dt.date) ->
     for m in mentions:
         if m.kind != "date" or not (m.year and m.month and m.day):
             continue
-        if _SELF_ZONE < m.start and m.end < len(full) - _SELF_ZONE:
+        if m.start > _SELF_ZONE and m.end < len(full) - _SELF_ZONE:
             continue  # inside the body: "a study published on 1 December 2019"
         if future_context(full, m.start, m.end) or forward_prep(full, m.start, dated=True):
             continue
