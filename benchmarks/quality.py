@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import math
 import sys
 import tempfile
 from collections import Counter
@@ -59,52 +58,30 @@ def build_inputs(name: str, data: Path, tmp: Path) -> tuple[list[Path], dict[str
     raise SystemExit(f"unknown dataset {name}")
 
 
-def recluster(store, encoder_name: str, ev_cfg, st_cfg):  # type: ignore[no-untyped-def]
-    """Re-run event + story clustering over the stored articles with new settings."""
-    import numpy as np
+class _Named:
+    """Stands in for the encoder: re-clustering reuses stored vectors and never embeds."""
 
-    from storyline.cluster.events import EventClusterer, Item
-    from storyline.cluster.features import KeyIDF, background_mean, centre
-    from storyline.cluster.stories import StoryLinker
-    from storyline.engine import _item_day
+    def __init__(self, name: str, dim: int) -> None:
+        self.name, self.dim = name, dim
+
+
+def recluster(store, encoder_name: str, ev_cfg, st_cfg, batch: int = 64):  # type: ignore[no-untyped-def]
+    """Re-run event + story clustering over the stored articles with new settings.
+
+    Uses the engine's own code path (``Engine.place``) on a fresh in-memory store, feeding
+    the articles in their original ingest order and batch size.
+    """
+    from storyline.engine import Engine
+    from storyline.store.memory import MemoryStore
 
     arts = list(store.iter_articles())
     vecs = store.get_vectors(f"article:{encoder_name}", [a.id for a in arts])
-    mean = background_mean(encoder_name, 384 if encoder_name.startswith("e5") else 256)
-    idf = KeyIDF()
-    ec = EventClusterer(idf, ev_cfg)
-    order = sorted(
-        arts,
-        key=lambda a: (
-            a.extra.get("_batch", 0),
-            a.dup_of is not None,
-            _item_day(a)[0] or 10**9,
-            a.id,
-        ),
-    )
-    for a in order:
-        day, tol = _item_day(a)
-        if not a.dup_of:
-            idf.add(a.keys)
-        ec.learn_one(
-            Item(
-                a.id,
-                centre(np.asarray(vecs[a.id]), mean),
-                {k: 1 + math.log(n) for k, n in (a.key_tf or dict.fromkeys(a.keys, 1)).items()},
-                day,
-                tol,
-                a.lang.lang if a.lang else "und",
-                a.dup_of,
-            )
-        )
-    ec.consolidate()
-    sl = StoryLinker(ec.events, idf, st_cfg)
-    for ev in sorted(ec.events.values(), key=lambda e: e.id):
-        if ev.alive:
-            sl.learn_one(ev)
-    sl.consolidate()
-    ev_of = {a.doc_id: ec.article_event[a.id] for a in arts}
-    st_of = {d: sl.event_story.get(e, e) for d, e in ev_of.items()}
+    dim = len(next(iter(vecs.values())))
+    eng = Engine(MemoryStore(), _Named(encoder_name, dim), event_config=ev_cfg, story_config=st_cfg)  # type: ignore[arg-type]
+    for i in range(0, len(arts), batch):
+        eng.place(arts[i : i + batch], vecs)
+    ev_of = {a.doc_id: eng.events._resolve(eng.events.article_event[a.id]) for a in arts}
+    st_of = {d: eng.stories.event_story.get(e, e) for d, e in ev_of.items()}
     return ev_of, st_of
 
 

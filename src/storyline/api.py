@@ -107,6 +107,12 @@ class Storyline:
         """Why each article is in the event (the similarities that decided)."""
         return self.store.get_joins(event_id)
 
+    def split_event(self, event_id: str, article_refs: list[str], *, reason: str = "") -> Event:
+        """Split articles off an event into a new one (logged as ``event-split``)."""
+        ids = [self.article(r).id for r in article_refs]
+        new_id = self.engine.split(event_id, ids, reason)
+        return self.event(new_id)
+
     def article(self, ref: str) -> Article:
         """An article by storyline id or by the input's own id (file name, JSON ``id``)."""
         a = self.store.get_article(ref)

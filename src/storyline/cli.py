@@ -230,6 +230,26 @@ def event(obj: Ctx, event_id: str, as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("event_id")
+@click.argument("articles", nargs=-1, required=True)
+@click.option("--reason", default="", help="Why (kept in the merge log).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def split(obj: Ctx, event_id: str, articles: tuple[str, ...], reason: str, as_json: bool) -> None:
+    """Split ARTICLES (storyline or input ids) off EVENT_ID into a new event.
+
+    A correction for a wrong grouping: the new event is linked into a story like any new
+    event, and the split is recorded in the merge log (`storyline log EVENT_ID`).
+    """
+    with _errors():
+        new = obj.sl.split_event(event_id, list(articles), reason=reason)
+    if as_json:
+        _json(event_dict(new))
+        return
+    click.echo(f"split {len(new.article_ids)} article(s) off {event_id} into {new.id}")
+
+
+@cli.command()
 @click.argument("ref")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj

@@ -19,7 +19,7 @@ import numpy as np
 
 from storyline.cluster.dedup import DuplicateIndex
 from storyline.cluster.events import EventClusterer, EventConfig, EventState, Item
-from storyline.cluster.features import KeyIDF, background_mean, centre, day_number, day_to_iso
+from storyline.cluster.features import KeyIDF, LangMeans, background_mean, day_number, day_to_iso
 from storyline.cluster.stories import StoryConfig, StoryLinker, StoryState
 from storyline.encode.base import Encoder
 from storyline.errors import InputError, StoreError
@@ -69,6 +69,34 @@ def _item_day(a: Article) -> tuple[int | None, float]:
     return day, tol
 
 
+def article_item(a: Article, vec: np.ndarray) -> Item:
+    """The clusterer's view of an article; ``vec`` is its centred, unit-norm embedding."""
+    day, tol = _item_day(a)
+    return Item(
+        id=a.id,
+        vec=vec,
+        keys={k: 1.0 + math.log(n) for k, n in (a.key_tf or dict.fromkeys(a.keys, 1)).items()},
+        day=day,
+        tolerance=tol,
+        lang=a.lang.lang if a.lang else "und",
+        dup_of=a.dup_of,
+        month_days=_month_days(a) if day is None or tol > 0 else (),
+    )
+
+
+def _lang(a: Article) -> str:
+    return a.lang.lang if a.lang else "und"
+
+
+def _month_days(a: Article) -> tuple[tuple[int, int], ...]:
+    out = []
+    for t in a.times:
+        v = t.value or ""
+        if len(v) == 7 and v.startswith("--") and v[2:4].isdigit() and v[5:7].isdigit():
+            out.append((int(v[2:4]), int(v[5:7])))
+    return tuple(out[:8])
+
+
 class Engine:
     """Stateful local engine bound to one store and one encoder."""
 
@@ -89,6 +117,8 @@ class Engine:
         self.space = f"article:{encoder.name}"
         self.sum_space = f"event-sum:{encoder.name}"
         self.mean = background_mean(encoder.name, encoder.dim)
+        self.lang_space = f"lang-sum:{encoder.name}"
+        self.lang_means = LangMeans(self.mean)
         used = store.get_meta("encoder")
         if used and used != encoder.name:
             raise StoreError(
@@ -106,6 +136,8 @@ class Engine:
         )
         self.dups = DuplicateIndex()
         self._titles: dict[str, tuple[str, str]] = {}
+        self._pending_merges: list[MergeLogEntry] = []
+        self._langs_touched: set[str] = set()
         self._load_state()
 
     # state -------------------------------------------------------------------------------
@@ -131,6 +163,7 @@ class Engine:
             self.events.add_state(st)
         for s in self.store.list_stories():
             self.stories.add_state(StoryState(id=s.id, events=list(s.event_ids)))
+        self.lang_means.load_packed(self.store.iter_vectors(self.lang_space))
         for aid, sig in self.store.iter_vectors("minhash"):
             self.dups.add(aid, [int(x) for x in sig.view(np.uint32)])
 
@@ -230,27 +263,30 @@ class Engine:
                 have[a.id] = v.astype(np.float32)
         return have
 
+    def place(self, articles: list[Article], vecs: dict[str, np.ndarray]) -> IngestReport:
+        """Cluster and store articles whose pipeline and embedding are done (re-clustering)."""
+        report = IngestReport()
+        joins = self._cluster(articles, vecs, report)
+        self._write(articles, vecs, joins, [], report)
+        report.accepted = len(articles)
+        return report
+
     def _cluster(
         self, articles: list[Article], vecs: dict[str, np.ndarray], report: IngestReport
     ) -> list[JoinReason]:
         joins: list[JoinReason] = []
+        # the batch updates the per-language means first, so it is centred by what it brings
+        for a in articles:
+            if not a.dup_of:
+                self.lang_means.update(a.lang.lang if a.lang else "und", vecs[a.id])
+        self._langs_touched = {a.lang.lang if a.lang else "und" for a in articles}
         # originals before their syndicated copies, then by date: the copy follows its original
         order = sorted(
             articles, key=lambda a: (a.dup_of is not None, _item_day(a)[0] or 10**9, a.id)
         )
         for a in order:
-            day, tol = _item_day(a)
-            item = Item(
-                id=a.id,
-                vec=centre(vecs[a.id], self.mean),
-                keys={
-                    k: 1.0 + math.log(n) for k, n in (a.key_tf or dict.fromkeys(a.keys, 1)).items()
-                },
-                day=day,
-                tolerance=tol,
-                lang=a.lang.lang if a.lang else "und",
-                dup_of=a.dup_of,
-            )
+            lang = a.lang.lang if a.lang else "und"
+            item = article_item(a, self.lang_means.centre(lang, vecs[a.id]))
             if not a.dup_of:
                 self.idf.add(a.keys)
             r = self.events.learn_one(item)
@@ -260,10 +296,9 @@ class Engine:
                 report.new_events += 1
                 ev.title = a.title
                 ev.title_lang = item.lang
-            elif ev.title_lang != "en" and item.lang == "en" and not a.dup_of:
-                ev.title, ev.title_lang = a.title, "en"
             joins.append(r)
         merges = self.events.consolidate()
+        self._retitle(vecs)
         for m in merges:
             for gone in m.sources:
                 sm = self.stories.drop_event(gone, m.target)
@@ -281,6 +316,83 @@ class Engine:
         self._pending_merges = merges
         return joins
 
+    def split(self, event_id: str, article_ids: list[str], reason: str = "") -> str:
+        """Move ``article_ids`` out of ``event_id`` into a new event (a curator's correction).
+
+        The new event is placed in a story like any new event; the change is written to the
+        merge log as an ``event-split`` (with the reason) and can be inspected with
+        ``storyline log``. Returns the new event id.
+        """
+        ev = self.events.events.get(event_id)
+        if ev is None or not ev.alive:
+            raise StoreError(f"no live event {event_id!r}: `storyline events` lists them")
+        moving = [a for a in article_ids if a in ev.members]
+        if not moving or len(moving) == len(ev.members):
+            raise StoreError(
+                f"split needs some but not all of {event_id}'s articles "
+                f"({len(ev.members)} members; `storyline event {event_id}` lists them)"
+            )
+        arts = {a: self.store.get_article(a) for a in moving}
+        vecs = self.store.get_vectors(self.space, moving)
+        new = self.events.detach(
+            event_id,
+            [
+                article_item(a, self.lang_means.centre(_lang(a), vecs[a.id]))
+                for a in arts.values()
+                if a
+            ],
+        )
+        entry = MergeLogEntry(
+            kind="event-split",
+            target=event_id,
+            sources=[new.id],
+            detail={"articles": moving, "reason": reason or "split by a user"},
+        )
+        self.events.merges.append(entry)
+        self.stories.learn_one(new)
+        if event_id in self.stories.event_story:
+            self.stories.stories[self.stories.event_story[event_id]].dirty = True
+        self._retitle({})
+        self._pending_merges = [entry]
+        self._write([], {}, [], [], IngestReport())
+        return new.id
+
+    def _retitle(self, batch_vecs: dict[str, np.ndarray]) -> None:
+        """Title each touched event after its most central article (English when nearly so).
+
+        The English preference (within 0.05 of the best cosine) keeps listings readable for
+        most users; the title language is kept so a UI can say so.
+        """
+        for ev in self.events.touched():
+            if not ev.alive or len(ev.members) < 2:
+                continue
+            members = ev.members[:200]
+            vecs = dict(batch_vecs)
+            missing = [m for m in members if m not in vecs]
+            if missing:
+                vecs.update(self.store.get_vectors(self.space, missing))
+            cen = ev.centroid
+            scored: list[tuple[float, str]] = []
+            for m in members:
+                info = self._titles.get(m)
+                if info is None:
+                    art = self.store.get_article(m)
+                    if art is None:
+                        continue
+                    info = (art.title, art.lang.lang if art.lang else "und")
+                    self._titles[m] = info
+                if m in vecs and info[0]:
+                    v = self.lang_means.centre(info[1], vecs[m])
+                    scored.append((float(v @ cen), m))
+            if not scored:
+                continue
+            best = max(scored)[0]
+            pick = max(
+                scored,
+                key=lambda sm: (self._titles[sm[1]][1] == "en" and sm[0] >= best - 0.05, sm[0]),
+            )
+            ev.title, ev.title_lang = self._titles[pick[1]]
+
     # writing -----------------------------------------------------------------------------
     def _write(
         self,
@@ -290,7 +402,7 @@ class Engine:
         quarantine: list[Quarantined],
         report: IngestReport,
     ) -> None:
-        merges: list[MergeLogEntry] = getattr(self, "_pending_merges", [])
+        merges = self._pending_merges
         self._pending_merges = []
         ev_of, st_of = self.events.article_event, self.stories.event_story
         with self.store.transaction():
@@ -306,6 +418,7 @@ class Engine:
                     self.store.add_key_counts(a.keys)
             if articles:
                 self.store.put_vectors(self.space, {a.id: vecs[a.id] for a in articles})
+                self.store.put_vectors(self.lang_space, self.lang_means.packed(self._langs_touched))
                 self.store.put_vectors(
                     "minhash",
                     {
@@ -333,6 +446,9 @@ class Engine:
             for s in touched_stories:
                 self.store.put_story(self._story(s))
                 s.dirty = False
+            for m in merges:
+                if m.kind == "event-split":
+                    moved.update(m.detail.get("articles", []))
             for aid in sorted(moved):
                 old = self.store.get_article(aid)
                 if old is None:

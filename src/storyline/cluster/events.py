@@ -20,6 +20,7 @@ effects of online learning); the older id survives and the merge is logged.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class Item:
     tolerance: float = 0.0  # +- days of uncertainty of ``day`` (estimates)
     lang: str = "und"
     dup_of: str | None = None
+    month_days: tuple[tuple[int, int], ...] = ()  # year-less dates the text names (undated)
 
 
 @dataclass
@@ -97,6 +99,21 @@ class EventState:
             story_id=story_id,
             alive=self.alive,
         )
+
+
+def names_day_in_span(month_days: tuple[tuple[int, int], ...], span: tuple[int, int]) -> bool:
+    """True when a year-less date of the text (``29 août``) falls on the event's days (±1)."""
+    lo, hi = span
+    years = {dt.date.fromordinal(lo).year, dt.date.fromordinal(hi).year}
+    for mo, d in month_days:
+        for y in years:
+            try:
+                day = dt.date(y, mo, d).toordinal()
+            except ValueError:
+                continue
+            if lo - 1 <= day <= hi + 1:
+                return True
+    return False
 
 
 class EventClusterer:
@@ -177,7 +194,9 @@ class EventClusterer:
         if t is None:
             return float("-inf"), names, gap
         s = self.cfg.w_dense * dense + self.cfg.w_names * names - t
-        if item.day is None or span is None or item.tolerance > 0:
+        if (item.day is None or span is None or item.tolerance > 0) and not (
+            span is not None and names_day_in_span(item.month_days, span)
+        ):
             s -= self.cfg.undated_margin
         return s, names, gap
 
@@ -299,7 +318,13 @@ class EventClusterer:
                 if other.id == ev.id or not other.alive or not ev.alive:
                     continue
                 s = self.event_similarity(ev, other)
-                if s >= self.cfg.merge_threshold:
+                # a lone article is judged as if it arrived now, against the grown event
+                bar = (
+                    min(self.cfg.threshold, self.cfg.merge_threshold)
+                    if min(ev.n_unique, other.n_unique) <= 1
+                    else self.cfg.merge_threshold
+                )
+                if s >= bar:
                     keep, gone = sorted([ev, other], key=lambda e: e.id)
                     out.append(self._merge(keep, gone, s))
             mat, ids = self._matrix()
@@ -330,6 +355,27 @@ class EventClusterer:
         self.merges.append(entry)
         log.debug("merged event %s into %s (%.3f)", gone.id, keep.id, score)
         return entry
+
+    def detach(self, event_id: str, items: list[Item]) -> EventState:
+        """Take ``items`` out of an event into a new one (their vectors/keys subtracted)."""
+        src = self.events[event_id]
+        new = EventState(id=self._new_id(), vec_sum=np.zeros_like(src.vec_sum))
+        self.events[new.id] = new
+        for item in items:
+            src.members.remove(item.id)
+            if not item.dup_of:
+                src.vec_sum = src.vec_sum - item.vec
+                src.keys.subtract(item.keys)
+                src.n_unique -= 1
+            if item.day is not None and item.tolerance <= 3 and item.day in src.days:
+                src.days.remove(item.day)
+            src.langs[item.lang] -= 1
+            self._add(new, item)
+        src.keys = Counter({k: v for k, v in src.keys.items() if v > 1e-9})
+        src.langs = Counter({k: v for k, v in src.langs.items() if v > 0})
+        src.dirty = True
+        self._mat = None
+        return new
 
     def touched(self) -> list[EventState]:
         return [e for e in self.events.values() if e.dirty]

@@ -388,6 +388,9 @@ def _resolve(m: Mention, text: str, y: int | None, mo: int | None, d: int | None
     if m.kind == "monthyear" and m.year and m.month:
         return f"{m.year:04d}-{m.month:02d}"
     if y is None:
+        # no year to anchor it: keep day and month as an ISO 8601 year-less date (--MM-DD)
+        if m.kind == "daymonth" and m.month and m.day and _safe_date(2000, m.month, m.day):
+            return f"--{m.month:02d}-{m.day:02d}"
         return None
     ahead = looks_ahead(text, m.start, m.end)
     if m.kind in ("daymonth", "month") and m.month:
