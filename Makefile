@@ -34,6 +34,9 @@ demo: install
 	@for s in $$($(VENV)/bin/storyline --db $(DEMO_DB) stories --json | $(PY) -c "import json,sys; [print(s['id']) for s in json.load(sys.stdin) if len(s['event_ids'])>1]"); do \
 		echo; $(VENV)/bin/storyline --db $(DEMO_DB) story $$s; done
 	@echo; echo "Demo store: $(DEMO_DB)  (try: $(VENV)/bin/storyline --db $(DEMO_DB) events)"
+	@echo; echo "Web UI, REST API and Atom feeds for the demo store:"
+	@echo "  $(VENV)/bin/storyline --db $(DEMO_DB) serve"
+	@echo "  then open http://127.0.0.1:8000/  (API docs: http://127.0.0.1:8000/docs)"
 
 lint: dev
 	$(VENV)/bin/ruff check src tests benchmarks scripts

@@ -32,6 +32,7 @@ from storyline.model import (
     Story,
     TimelineEntry,
 )
+from storyline.search import Searcher, SearchHit
 from storyline.store import open_store
 from storyline.store.base import Store
 
@@ -131,6 +132,52 @@ class Storyline:
 
     def quarantine(self) -> list[Quarantined]:
         return self.store.list_quarantine()
+
+    def search(
+        self,
+        query: str,
+        *,
+        kind: str = "article",
+        lang: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        source: str | None = None,
+        story: str | None = None,
+        event: str | None = None,
+        entity: str | None = None,
+        mode: str = "hybrid",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[SearchHit]:
+        """Search articles, events or stories (``kind``), best first.
+
+        ``mode``: ``"hybrid"`` (default: full-text and semantic rankings fused), ``"text"``
+        (words and ``"phrases"`` in titles and texts; no model is loaded) or ``"semantic"``
+        (closeness of meaning, across languages). Query syntax: words (all required, else
+        any), ``"a phrase"``, ``prefix*``, ``a OR b``, ``-excluded``; any other punctuation is
+        ignored, so user input never fails. Filters: ``lang`` (ISO code), ``date_from`` /
+        ``date_to`` (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; estimated publication dates
+        count), ``source`` (part of the outlet name or input path/URL), ``story`` and
+        ``event`` ids. Pages with ``limit`` / ``offset``. Snippets are HTML-safe with the
+        query's words in ``<mark>``.
+        """
+        searcher: Searcher | None = getattr(self, "_searcher", None)
+        if searcher is None:
+            searcher = self._searcher = Searcher(self.store, self._encoder)
+        return searcher.search(
+            query,
+            kind=kind,
+            lang=lang,
+            date_from=date_from,
+            date_to=date_to,
+            source=source,
+            story=story,
+            event=event,
+            entity=entity,
+            mode=mode,
+            limit=limit,
+            offset=offset,
+        )
 
     def timeline(self, story_id: str) -> list[TimelineEntry]:
         """The story's events in date order; undated events placed by their best estimate."""

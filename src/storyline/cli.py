@@ -317,6 +317,102 @@ def merge_log(obj: Ctx, ref: str | None, as_json: bool) -> None:
     )
 
 
+@cli.command("search")
+@click.argument("query")
+@click.option(
+    "--kind",
+    type=click.Choice(["article", "event", "story"]),
+    default="article",
+    show_default=True,
+    help="What to list: articles, or events/stories ranked by their matching articles.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "text", "semantic"]),
+    default="hybrid",
+    show_default=True,
+    help="text: words and phrases; semantic: meaning, across languages; hybrid: both.",
+)
+@click.option("--lang", help="Only articles in this language (ISO code, e.g. hi).")
+@click.option("--from", "date_from", metavar="DATE", help="Published on/after YYYY[-MM[-DD]].")
+@click.option("--to", "date_to", metavar="DATE", help="Published on/before YYYY[-MM[-DD]].")
+@click.option("--source", help="Outlet name or input path/URL contains this (any case).")
+@click.option("--story", "story_id", help="Only articles of this story.")
+@click.option("--event", "event_id", help="Only articles of this event.")
+@click.option("--limit", type=click.IntRange(0, 1000), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@click.pass_obj
+def search_cmd(
+    obj: Ctx,
+    query: str,
+    kind: str,
+    mode: str,
+    lang: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    source: str | None,
+    story_id: str | None,
+    event_id: str | None,
+    limit: int,
+    offset: int,
+    as_json: bool,
+) -> None:
+    """Search articles, events or stories by words and by meaning.
+
+    \b
+    QUERY syntax: words (all must occur; else any), "a phrase", prefix*,
+    a OR b, -excluded. Other punctuation is ignored. Dates include estimates.
+
+    \b
+    Examples:
+      storyline search किशोर
+      storyline search '"Prashant Kishor" Congress' --kind story
+      storyline search 'cyclone evacuation' --lang hi --from 2024-10 --mode semantic
+    """
+    import html
+    import re
+
+    with _errors():
+        hits = obj.sl.search(
+            query,
+            kind=kind,
+            lang=lang,
+            date_from=date_from,
+            date_to=date_to,
+            source=source,
+            story=story_id,
+            event=event_id,
+            mode=mode,
+            limit=limit,
+            offset=offset,
+        )
+    if as_json:
+        _json([h.to_dict() for h in hits])
+        return
+    if not hits:
+        click.echo("(nothing)")
+        return
+
+    def plain(fragment: str) -> str:  # <mark> -> bold, HTML entities decoded
+        parts = re.split(r"<mark>(.*?)</mark>", fragment)
+        return "".join(
+            click.style(html.unescape(p), bold=True) if i % 2 else html.unescape(p)
+            for i, p in enumerate(parts)
+        )
+
+    for n, h in enumerate(hits, start=offset + 1):
+        date = f"{'~' if h.date_is_estimate else ''}{h.date or '?'}"
+        n_art = len(h.article_ids)
+        extra = f"  {n_art} article{'s' if n_art != 1 else ''}" if h.kind != "article" else ""
+        click.echo(
+            f"{n:>3}. {h.id}  {date}  {h.lang or '?'}  [{'+'.join(h.match)}]  "
+            f"{h.score:.4g}{extra}  {plain(h.title_html) or h.title}"
+        )
+        if h.snippet:
+            click.echo(f"     {plain(h.snippet)}")
+
+
 @cli.command("export")
 @click.option(
     "--format",
@@ -419,6 +515,61 @@ def eval_pairs(obj: Ctx, data: str, limit: int | None, as_json: bool) -> None:
         f"F1={s['f1']:.3f}; best F1 {res['best_threshold']['f1']:.3f} at "
         f"{res['best_threshold']['threshold']}"
     )
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--token",
+    default=lambda: os.environ.get("STORYLINE_TOKEN") or None,
+    show_default="$STORYLINE_TOKEN",
+    help="Bearer token the write endpoints (ingest) require. Needed to listen beyond "
+    "localhost unless --read-only.",
+)
+@click.option("--read-only", is_flag=True, help="Disable the write endpoints.")
+@click.option(
+    "--max-body-mb",
+    type=click.FloatRange(0.001, 4096),
+    default=20.0,
+    show_default=True,
+    help="Largest request body (uploads); bigger ones get 413.",
+)
+@click.pass_obj
+def serve(
+    obj: Ctx, host: str, port: int, token: str | None, read_only: bool, max_body_mb: float
+) -> None:
+    """Serve the web UI, the REST API (/api, docs at /docs) and Atom feeds (/feeds).
+
+    \b
+    Examples:
+      storyline serve                       # http://127.0.0.1:8000/
+      STORYLINE_TOKEN=$(openssl rand -hex 24) storyline serve --host 0.0.0.0
+      storyline serve --host 0.0.0.0 --read-only
+    """
+    from storyline.web import check_bind
+    from storyline.web import serve as run_server
+
+    level = logging.getLogger().getEffectiveLevel()
+    with _errors():
+        check_bind(host, token=token, read_only=read_only)
+        sl = obj.sl
+        shown = f"[{host}]" if ":" in host else host
+        writes = "off" if read_only else "need the token" if token else "open to this machine"
+        click.echo(
+            f"storyline {__version__}: serving {obj.db} on http://{shown}:{port}/ "
+            f"(API docs /docs; writes {writes}); Ctrl-C stops",
+            err=True,
+        )
+        run_server(
+            sl,
+            host=host,
+            port=port,
+            token=token,
+            read_only=read_only,
+            max_body=int(max_body_mb * 1024 * 1024),
+            log_level="debug" if level <= logging.DEBUG else "info",
+        )
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ from storyline.model import (
     Quarantined,
     Story,
 )
+from storyline.store.textquery import ArticleBrief, SearchFilters, TextQuery
 
 
 class Store(abc.ABC):
@@ -166,3 +167,79 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def list_quarantine(self) -> list[Quarantined]: ...
+
+    # -- search (full-text index, filters, light article data) -----------------------------
+    @abc.abstractmethod
+    def search_text(
+        self,
+        query: TextQuery,
+        *,
+        filters: SearchFilters | None = None,
+        among: Iterable[str] | None = None,
+        limit: int = 100,
+    ) -> list[tuple[str, float]]:
+        """Articles matching ``query`` in their title or text, best first.
+
+        Returns ``(article id, score)`` with score = -bm25 (higher is better; a title hit
+        counts ``TITLE_WEIGHT`` times a body hit); ties in ingest order. ``filters`` restrict
+        the articles, ``among`` limits the search to the given ids. Backends must agree on
+        hits and scores (the contract tests compare them).
+        """
+
+    @abc.abstractmethod
+    def filter_article_ids(self, filters: SearchFilters) -> set[str]:
+        """Ids of the articles passing ``filters`` (every article when they are empty)."""
+
+    @abc.abstractmethod
+    def article_briefs(self, ids: Iterable[str]) -> dict[str, ArticleBrief]:
+        """Light data (title, language, date, source, event, story) of the given articles,
+        in the order asked; missing ids are absent."""
+
+    @abc.abstractmethod
+    def count_vectors(self, space: str) -> int:
+        """Number of vectors stored under ``space``."""
+
+    @abc.abstractmethod
+    def text_index_count(self) -> int:
+        """Number of articles in the full-text index (equals :meth:`count_articles`)."""
+
+    # -- entities, mentions, claims (rows documented in store/entity_tables.py) ------------
+    @abc.abstractmethod
+    def put_entity(self, row: dict[str, Any]) -> None:
+        """Insert or replace a canonical entity (its alias names are indexed for lookup)."""
+
+    @abc.abstractmethod
+    def get_entity(self, entity_id: str) -> dict[str, Any] | None: ...
+
+    @abc.abstractmethod
+    def list_entities(
+        self, *, type: str | None = None, include_dead: bool = False, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Entities by mention count, most mentioned first."""
+
+    @abc.abstractmethod
+    def find_entities(self, name: str) -> list[dict[str, Any]]:
+        """Entities with this name or alias (case-insensitive, any script)."""
+
+    @abc.abstractmethod
+    def put_mentions(self, article_id: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Replace the entity mentions of one article."""
+
+    @abc.abstractmethod
+    def article_mentions(self, article_id: str) -> list[dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    def entity_article_ids(self, entity_id: str) -> list[str]: ...
+
+    @abc.abstractmethod
+    def put_claims(self, article_id: str, claims: Iterable[dict[str, Any]]) -> None:
+        """Replace the claims (quotes, reported speech) of one article."""
+
+    @abc.abstractmethod
+    def list_claims(
+        self,
+        *,
+        article_ids: Iterable[str] | None = None,
+        speaker: str | None = None,
+        anonymous: bool | None = None,
+    ) -> list[dict[str, Any]]: ...

@@ -23,6 +23,7 @@ import numpy as np
 from storyline.errors import StoreError
 from storyline.model import Article, Event, JoinReason, MergeLogEntry, Quarantined, Story
 from storyline.store.base import Store
+from storyline.store.entity_tables import MemoryEntityTables
 from storyline.store.schema import (
     KEY_DOCS_META,
     article_from_row,
@@ -41,6 +42,8 @@ from storyline.store.schema import (
     story_row,
     to_json,
 )
+from storyline.store.textindex import TextIndex
+from storyline.store.textquery import ArticleBrief, SearchFilters, TextQuery
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +62,9 @@ class _State:
     merge_seq: int = 0
     key_df: dict[str, int] = field(default_factory=dict)
     quarantine: dict[tuple[str, int, str], dict[str, Any]] = field(default_factory=dict)
+    entities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    mentions: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    claims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def snapshot(self) -> _State:
         """Copy of the containers; the rows and arrays inside are shared (never mutated)."""
@@ -75,6 +81,9 @@ class _State:
             merge_seq=self.merge_seq,
             key_df=dict(self.key_df),
             quarantine=dict(self.quarantine),
+            entities=dict(self.entities),
+            mentions=dict(self.mentions),
+            claims=dict(self.claims),
         )
 
 
@@ -85,7 +94,7 @@ def _as_vector(item_id: str, value: np.ndarray) -> np.ndarray:
     return vec
 
 
-class MemoryStore(Store):
+class MemoryStore(MemoryEntityTables, Store):
     """A :class:`Store` that lives in a Python process and vanishes with it."""
 
     path: Path | None = None
@@ -94,6 +103,7 @@ class MemoryStore(Store):
         self._s = _State()
         self._depth = 0
         self._snapshot: _State | None = None
+        self._text = TextIndex()  # derived from the article rows; see textindex.py
 
     def __repr__(self) -> str:
         return f"MemoryStore(articles={len(self._s.articles)})"
@@ -282,3 +292,29 @@ class MemoryStore(Store):
             "quarantined": len(self._s.quarantine),
             "vectors": sum(len(v) for v in self._s.vectors.values()),
         }
+
+    # -- search (inverted index in storyline.store.textindex) ------------------------------
+    def search_text(
+        self,
+        query: TextQuery,
+        *,
+        filters: SearchFilters | None = None,
+        among: Iterable[str] | None = None,
+        limit: int = 100,
+    ) -> list[tuple[str, float]]:
+        self._text.sync(self._s.articles)
+        return self._text.search(query, filters=filters, among=among, limit=limit)
+
+    def filter_article_ids(self, filters: SearchFilters) -> set[str]:
+        return {aid for aid, row in self._s.articles.items() if filters.passes(row)}
+
+    def article_briefs(self, ids: Iterable[str]) -> dict[str, ArticleBrief]:
+        rows = self._s.articles
+        return {i: ArticleBrief.from_row(rows[i]) for i in dict.fromkeys(ids) if i in rows}
+
+    def count_vectors(self, space: str) -> int:
+        return len(self._s.vectors.get(space, {}))
+
+    def text_index_count(self) -> int:
+        self._text.sync(self._s.articles)
+        return len(self._text)

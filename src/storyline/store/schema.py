@@ -34,6 +34,8 @@ from storyline.model import (
     Story,
     TimeExpression,
 )
+from storyline.store.entity_tables import ENTITY_V3
+from storyline.store.fts import FTS_V2
 
 #: ``PRAGMA application_id`` of a storyline store ("STLN").
 APPLICATION_ID = 0x53544C4E
@@ -173,7 +175,11 @@ _V1 = (
         ON quarantine(source, coalesce(line, -1), raw_sha256)""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _V1),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _V1),
+    Migration(2, "full-text index of article titles and texts (FTS5)", FTS_V2),
+    Migration(3, "entities, their mentions, and claims (who said what)", ENTITY_V3),
+)
 
 #: The schema version this storyline writes.
 SCHEMA_VERSION = MIGRATIONS[-1].version

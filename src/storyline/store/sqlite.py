@@ -20,7 +20,9 @@ import numpy as np
 
 from storyline.errors import StoreError
 from storyline.model import Article, Event, JoinReason, MergeLogEntry, Quarantined, Story
+from storyline.store import fts
 from storyline.store.base import Store
+from storyline.store.entity_tables import SQLiteEntityTables
 from storyline.store.schema import (
     APPLICATION_ID,
     ARTICLE_COLUMNS,
@@ -46,6 +48,7 @@ from storyline.store.schema import (
     story_row,
     to_json,
 )
+from storyline.store.textquery import ArticleBrief, SearchFilters, TextQuery
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +88,7 @@ _JOIN_REPLACE = _insert_sql("joins", JOIN_COLUMNS).replace("INSERT", "INSERT OR 
 _QUARANTINE_INSERT = _insert_sql("quarantine", QUARANTINE_COLUMNS, " ON CONFLICT DO NOTHING")
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteEntityTables, Store):
     """A store in one SQLite file (``":memory:"`` for a throw-away one).
 
     ``timeout`` is how long a write waits for another process holding the lock.
@@ -107,7 +110,11 @@ class SQLiteStore(Store):
         self._depth = 0
         self._closed = False
         try:
-            self._conn = sqlite3.connect(target, timeout=timeout, isolation_level=None)
+            # check_same_thread=False: a server (storyline.web) may call in from worker
+            # threads; callers that share a store across threads must serialise access.
+            self._conn = sqlite3.connect(
+                target, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open store {target}: {exc}") from exc
         self._conn.row_factory = sqlite3.Row
@@ -502,3 +509,26 @@ class SQLiteStore(Store):
             "vectors": "vectors",
         }
         return {k: int(self._one(f"SELECT count(*) FROM {t}")) for k, t in tables.items()}
+
+    # -- search (SQL in storyline.store.fts) -----------------------------------------------
+    def search_text(
+        self,
+        query: TextQuery,
+        *,
+        filters: SearchFilters | None = None,
+        among: Iterable[str] | None = None,
+        limit: int = 100,
+    ) -> list[tuple[str, float]]:
+        return fts.search_text(self._conn, query, filters=filters, among=among, limit=limit)
+
+    def filter_article_ids(self, filters: SearchFilters) -> set[str]:
+        return fts.filter_article_ids(self._conn, filters)
+
+    def article_briefs(self, ids: Iterable[str]) -> dict[str, ArticleBrief]:
+        return fts.article_briefs(self._conn, ids)
+
+    def count_vectors(self, space: str) -> int:
+        return int(self._one("SELECT count(*) FROM vectors WHERE space = ?", (space,)))
+
+    def text_index_count(self) -> int:
+        return fts.indexed_count(self._conn)

@@ -1,0 +1,278 @@
+"""Score :func:`storyline.quotes.extract_claims` against gold claims (default: the sample).
+
+Run ``python -m storyline.quotes.evaluate`` (``--errors`` lists misses and false alarms,
+``--json`` prints the numbers as JSON).
+
+**Matching.** A gold claim (``article``, ``quote_start`` = its first five words) matches a
+predicted claim of the same article when, after lower-casing and splitting both into words
+(letters/digits; ``qu'il`` → ``qu il``), the gold words occur in the prediction starting at
+one of its first four words, or the prediction starts at most two words *into* the gold
+words (three or more still agreeing). Each prediction matches at most one gold claim; a
+prediction of the same ``kind`` is preferred.
+
+**Numbers.** Detection precision/recall/F1 over claims; on matched pairs: ``kind``
+accuracy, **speaker accuracy** (gold named: the predicted speaker's last word has the same
+cross-script name key — :func:`storyline.text.names.skeleton` — as the last word of one of
+the entity's aliases in ``entities.jsonl``, so ``Bhatia``, ``Arun Bhatia`` and ``भाटिया``
+all match *Arun Bhatia*; gold anonymous: the prediction is anonymous with no speaker),
+**anonymous-typing accuracy** (``anonymous`` agrees) and, for anonymous gold claims, how
+often the predicted source phrase shares a content word with the gold ``group``. All per
+language and overall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from storyline.errors import StorylineError
+from storyline.quotes.claim import Claim
+from storyline.quotes.extract import extract_claims
+from storyline.text.names import skeleton
+
+logger = logging.getLogger(__name__)
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample"
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*")
+_LEAD = 3  # the gold words may start this many words into the prediction
+_LAG = 2  # …or the prediction may start this many words into the gold words
+
+
+class EvaluationError(StorylineError):
+    """Gold or article files are missing or malformed."""
+
+
+def words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def claim_matches(gold_start: str, pred_text: str) -> bool:
+    """Does a prediction's text start (nearly) where the gold ``quote_start`` does?"""
+    g, p = words(gold_start), words(pred_text)
+    if not g or not p:
+        return False
+    for off in range(min(_LEAD, len(p)) + 1):
+        if p[off : off + len(g)] == g:
+            return True
+    for k in range(1, _LAG + 1):
+        rest = g[k:]
+        if len(rest) >= 3 and p[: len(rest)] == rest:
+            return True
+    return False
+
+
+def _last_key(name: str) -> str:
+    ws = _WORD.findall(name)
+    return skeleton(ws[-1]) if ws else ""
+
+
+def speaker_matches(pred: str | None, gold: str, aliases: dict[str, list[str]]) -> bool:
+    """Surname-level match across scripts (see the module docstring)."""
+    if not pred:
+        return False
+    key = _last_key(pred)
+    forms = [*aliases.get(gold, []), gold]
+    return bool(key) and any(_last_key(f) == key for f in forms)
+
+
+def _overlap(pred: str | None, gold: str | None) -> bool:
+    if not pred or not gold:
+        return False
+    stop = {"the", "a", "an", "of", "in", "at", "to", "de", "la", "le", "du", "del", "des", "der"}
+    g = {w for w in words(gold) if w not in stop and len(w) > 1}
+    return bool(g & set(words(pred)))
+
+
+@dataclass
+class Tally:
+    gold: int = 0
+    pred: int = 0
+    matched: int = 0
+    kind_ok: int = 0
+    named: int = 0
+    named_ok: int = 0
+    anon_gold: int = 0
+    anon_ok: int = 0
+    anon_group_ok: int = 0
+    typing_ok: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def report(self) -> dict[str, float | int]:
+        p = self.matched / self.pred if self.pred else 0.0
+        r = self.matched / self.gold if self.gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        m = self.matched or 1
+        src_n = self.named + self.anon_gold
+        return {
+            "gold": self.gold,
+            "pred": self.pred,
+            "matched": self.matched,
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f, 3),
+            "kind_acc": round(self.kind_ok / m, 3),
+            "speaker_acc": round((self.named_ok + self.anon_ok) / src_n, 3) if src_n else 0.0,
+            "named_speaker_acc": round(self.named_ok / self.named, 3) if self.named else 0.0,
+            "anonymous_acc": round(self.typing_ok / m, 3),
+            "anon_group_overlap": round(self.anon_group_ok / self.anon_gold, 3)
+            if self.anon_gold
+            else 0.0,
+        }
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise EvaluationError(f"{path} not found; pass --articles/--gold/--entities paths")
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    out.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise EvaluationError(
+                        f"{path}:{n}: not JSON ({e}); fix or regenerate it"
+                    ) from e
+    return out
+
+
+def evaluate(
+    articles: Path = SAMPLE / "articles.jsonl",
+    gold: Path = SAMPLE / "quotes.jsonl",
+    entities: Path = SAMPLE / "entities.jsonl",
+) -> dict[str, Any]:
+    """Scores overall and per language: ``{"all": {...}, "en": {...}, ..., "errors": [...]}``."""
+    arts = _read_jsonl(articles)
+    gold_rows = _read_jsonl(gold)
+    aliases: dict[str, list[str]] = {}
+    if entities.is_file():
+        for e in _read_jsonl(entities):
+            forms = [f for fs in e.get("aliases", {}).values() for f in fs]
+            aliases[e["name"]] = forms
+    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for g in gold_rows:
+        by_article[g["article"]].append(g)
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for art in arts:
+        lang = art.get("lang", "en")
+        preds = extract_claims(art["text"], lang)
+        _score_article(art["id"], preds, by_article.get(art["id"], []), aliases, tallies[lang])
+    total = Tally()
+    for t in tallies.values():
+        for name in (
+            "gold",
+            "pred",
+            "matched",
+            "kind_ok",
+            "named",
+            "named_ok",
+            "anon_gold",
+            "anon_ok",
+            "anon_group_ok",
+            "typing_ok",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(t, name))
+        total.errors.extend(t.errors)
+    out: dict[str, Any] = {"all": total.report()}
+    for lang in sorted(tallies):
+        out[lang] = tallies[lang].report()
+    out["errors"] = total.errors
+    return out
+
+
+def _score_article(
+    aid: str,
+    preds: list[Claim],
+    golds: list[dict[str, Any]],
+    aliases: dict[str, list[str]],
+    t: Tally,
+) -> None:
+    t.gold += len(golds)
+    t.pred += len(preds)
+    used: set[int] = set()
+    for g in golds:
+        cands = [
+            i
+            for i, p in enumerate(preds)
+            if i not in used and claim_matches(g["quote_start"], p.text)
+        ]
+        if not cands:
+            t.errors.append(
+                f"MISS {aid} {g['kind']} {g['quote_start']!r} ({g['speaker'] or g['group']})"
+            )
+            continue
+        same = [i for i in cands if preds[i].kind == g["kind"]]
+        i = (same or cands)[0]
+        used.add(i)
+        p = preds[i]
+        t.matched += 1
+        t.kind_ok += p.kind == g["kind"]
+        t.typing_ok += p.anonymous == bool(g["anonymous"])
+        if g["speaker"]:
+            t.named += 1
+            ok = speaker_matches(p.speaker, g["speaker"], aliases)
+            t.named_ok += ok
+            if not ok:
+                t.errors.append(
+                    f"SPEAKER {aid} {g['quote_start']!r}: {p.speaker!r} != {g['speaker']!r}"
+                )
+        else:
+            t.anon_gold += 1
+            ok = p.anonymous and p.speaker is None
+            t.anon_ok += ok
+            t.anon_group_ok += _overlap(p.source, g["group"])
+            if not ok:
+                t.errors.append(f"ANON {aid} {g['quote_start']!r}: got {p.speaker!r}/{p.anonymous}")
+    for i, p in enumerate(preds):
+        if i not in used:
+            t.errors.append(f"EXTRA {aid} {p.kind} {p.text[:50]!r} ({p.speaker or p.source})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m storyline.quotes.evaluate", description=__doc__.split("\n")[0]
+    )
+    ap.add_argument("--articles", type=Path, default=SAMPLE / "articles.jsonl")
+    ap.add_argument("--gold", type=Path, default=SAMPLE / "quotes.jsonl")
+    ap.add_argument("--entities", type=Path, default=SAMPLE / "entities.jsonl")
+    ap.add_argument("--errors", action="store_true", help="list misses, extras and wrong speakers")
+    ap.add_argument("--json", action="store_true", help="print the scores as JSON")
+    args = ap.parse_args(argv)
+    try:
+        res = evaluate(args.articles, args.gold, args.entities)
+    except StorylineError as e:
+        print(f"error: {e}")
+        return 2
+    errors = res.pop("errors")
+    if args.json:
+        print(json.dumps(res, indent=2))
+    else:
+        cols = [
+            "gold",
+            "pred",
+            "precision",
+            "recall",
+            "f1",
+            "kind_acc",
+            "speaker_acc",
+            "named_speaker_acc",
+            "anonymous_acc",
+            "anon_group_overlap",
+        ]
+        print(f"{'lang':<5}" + "".join(f"{c:>19}" for c in cols))
+        for lang, row in res.items():
+            print(f"{lang:<5}" + "".join(f"{row[c]:>19}" for c in cols))
+    if args.errors:
+        print("\n".join(errors))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,229 @@
+"""The FastAPI application: one store, a REST API under ``/api``, a web UI and Atom feeds.
+
+Concurrency: the store is one SQLite connection, so every call into :class:`Storyline`
+(reads and writes) runs under one re-entrant lock held by :class:`WebState`. Handlers are
+plain functions that FastAPI runs in its thread pool; they copy what they need out of the
+store under the lock and render outside it. An ingest holds the lock for its whole batch, so
+reads wait while a POST is being ingested (fine for small posts; large loads belong to
+``storyline ingest``).
+"""
+
+from __future__ import annotations
+
+import http
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import markupsafe
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from storyline import __version__
+from storyline.api import Storyline
+from storyline.errors import NotFoundError, StorylineError
+from storyline.web.guard import (
+    BodyLimitMiddleware,
+    HostGuardMiddleware,
+    SecurityHeadersMiddleware,
+    ServeError,
+    check_bind,
+    is_local_host,
+)
+from storyline.web.views import install_template_helpers
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["DEFAULT_MAX_BODY", "ServeError", "WebState", "check_bind", "create_app", "serve"]
+
+DEFAULT_MAX_BODY = 20 * 1024 * 1024  # bytes
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    500: "internal",
+}
+
+T = TypeVar("T")
+
+
+@dataclass
+class WebState:
+    """What every request handler shares: the store, its lock and the server settings."""
+
+    sl: Storyline
+    templates: Jinja2Templates
+    token: str | None = None
+    read_only: bool = False
+    max_body: int = DEFAULT_MAX_BODY
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    started: float = field(default_factory=time.time)
+    ingest_requests: int = 0
+
+    def run(self, fn: Callable[[Storyline], T]) -> T:
+        """Call ``fn(storyline)`` with the store to itself (see the module docstring)."""
+        with self.lock:
+            return fn(self.sl)
+
+
+def state_of(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path == "/api" or path.startswith(("/api/", "/feeds/", "/openapi", "/docs"))
+
+
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    details: Any = None,
+) -> Response:
+    """The one error shape: ``{"error": {"code", "message"}}`` (an HTML page for the UI)."""
+    code = ERROR_CODES.get(status, http.HTTPStatus(status).phrase.lower().replace(" ", "_"))
+    if not wants_json(request):
+        templates = state_of(request).templates
+        try:
+            return templates.TemplateResponse(
+                request,
+                "error.html",
+                {"status": status, "code": code, "message": message},
+                status_code=status,
+                headers=headers,
+            )
+        except Exception:  # the error page itself failed: answer plainly, never loop
+            logger.exception("error page for %s could not be rendered", request.url.path)
+            text = markupsafe.escape(f"{status} {code}: {message}")
+            return HTMLResponse(f"<!doctype html><title>{status}</title><p>{text}</p>",
+                                status_code=status, headers=headers)
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"nothing at {request.url.path}; the API is listed at /docs"
+        elif exc.status_code == 405 and message == "Method Not Allowed":
+            message = f"{request.method} is not allowed on {request.url.path}; see /docs"
+        return error_response(request, exc.status_code, message, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = jsonable_encoder(exc.errors(), exclude={"input", "url", "ctx"})
+        parts = []
+        for err in errors[:5]:
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "request"
+            parts.append(f"{where}: {err.get('msg', 'invalid')}")
+        more = f" (+{len(errors) - 5} more)" if len(errors) > 5 else ""
+        return error_response(request, 422, "; ".join(parts) + more, details=errors)
+
+    @app.exception_handler(StorylineError)
+    async def storyline_error(request: Request, exc: StorylineError) -> Response:
+        status = 404 if isinstance(exc, NotFoundError) else 400
+        return error_response(request, status, str(exc))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return error_response(
+            request, 500, "internal error; the server log has the details (please report it)"
+        )
+
+
+def create_app(
+    sl: Storyline,
+    *,
+    token: str | None = None,
+    read_only: bool = False,
+    max_body: int = DEFAULT_MAX_BODY,
+    allowed_hosts: list[str] | None = None,
+) -> FastAPI:
+    """The ASGI application serving *sl*.
+
+    ``token``: when set, write endpoints need ``Authorization: Bearer <token>``.
+    ``read_only``: write endpoints answer 403. ``max_body``: largest request body in bytes
+    (413 above). ``allowed_hosts``: accepted ``Host`` headers (``storyline serve`` sets the
+    loopback names when bound locally, which defeats DNS rebinding); None accepts any.
+    The caller keeps ownership of *sl* (close it after the server stops).
+    """
+    if max_body <= 0:
+        raise ServeError(f"max_body must be a positive number of bytes, not {max_body}")
+    from storyline.web import feeds, routes_api, routes_ui
+
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    install_template_helpers(templates, version=__version__)
+    app = FastAPI(
+        title="storyline",
+        version=__version__,
+        description=(
+            "Multilingual news story tracker: stories, events, articles, search, ingest. "
+            "Listings take `limit`/`offset` and return `total`; errors are "
+            '`{"error": {"code", "message"}}`. Write endpoints need a bearer token when the '
+            "server has one."
+        ),
+    )
+    app.state.web = WebState(
+        sl=sl, templates=templates, token=token or None, read_only=read_only, max_body=max_body
+    )
+    _install_error_handlers(app)
+    app.include_router(routes_api.router)
+    app.include_router(feeds.router)
+    app.include_router(routes_ui.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, limit=max_body)
+    if allowed_hosts:
+        app.add_middleware(HostGuardMiddleware, allowed=allowed_hosts)
+    return app
+
+
+def local_host_names(host: str) -> list[str]:
+    """Host names to accept when bound to loopback *host*."""
+    return sorted({"127.0.0.1", "localhost", "::1", host.strip("[]").lower()})
+
+
+def serve(
+    sl: Storyline,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    token: str | None = None,
+    read_only: bool = False,
+    max_body: int = DEFAULT_MAX_BODY,
+    log_level: str = "info",
+) -> None:
+    """Run the app with uvicorn until interrupted; refuses unsafe binds (:func:`check_bind`)."""
+    import uvicorn
+
+    check_bind(host, token=token, read_only=read_only)
+    hosts = local_host_names(host) if is_local_host(host) else None
+    app = create_app(sl, token=token, read_only=read_only, max_body=max_body, allowed_hosts=hosts)
+    uvicorn.run(app, host=host, port=port, log_level=log_level)

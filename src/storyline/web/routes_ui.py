@@ -1,0 +1,193 @@
+"""The web UI: server-rendered pages (Jinja2) over the same store as the API.
+
+Each handler copies what its page needs out of the store under the lock (one
+:meth:`WebState.run` call), then renders. The story page passes ``entities`` and ``quotes``
+as None: the template has slots for them, filled once the store offers those lists.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from storyline.api import Storyline, event_date
+from storyline.errors import StorylineError
+from storyline.model import MergeLogEntry
+from storyline.web.app import WebState, state_of
+from storyline.web.search import Kind, Mode, SearchParams, marked, run_search
+from storyline.web.viz import sparkline, timeline_axis
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False)
+State = Annotated[WebState, Depends(state_of)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+def render(request: Request, name: str, context: dict[str, Any]) -> Response:
+    return state_of(request).templates.TemplateResponse(request, name, context)
+
+
+def _langs_of(counts: list[dict[str, int]]) -> list[tuple[str, int]]:
+    total: dict[str, int] = {}
+    for c in counts:
+        for k, v in c.items():
+            total[k] = total.get(k, 0) + v
+    return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _merged_log(sl: Storyline, ids: list[str]) -> list[MergeLogEntry]:
+    """Merge-log entries naming any of *ids*, newest first, each once."""
+    seen: dict[int, MergeLogEntry] = {}
+    for ref in ids:
+        for m in sl.merge_log(ref):
+            seen[m.seq] = m
+    return sorted(seen.values(), key=lambda m: m.seq, reverse=True)
+
+
+@router.get("/", name="ui_stories")
+def stories_page(
+    request: Request,
+    state: State,
+    lang: str | None = None,
+    limit: Limit = 30,
+    offset: Offset = 0,
+) -> Response:
+    def load(sl: Storyline) -> dict[str, Any]:
+        every = sl.stories()
+        shown = [s for s in every if not lang or lang in s.languages]
+        rows = []
+        for s in shown[offset : offset + limit]:
+            dates = [a.date.value if a.date else None for a in sl.articles(story_id=s.id)]
+            rows.append({"story": s, "spark": sparkline(dates)})
+        return {
+            "rows": rows,
+            "total": len(shown),
+            "languages": _langs_of([s.languages for s in every]),
+        }
+
+    ctx = state.run(load)
+    ctx.update(lang=lang or "", limit=limit, offset=offset)
+    return render(request, "stories.html", ctx)
+
+
+@router.get("/stories/{story_id}", name="ui_story")
+def story_page(request: Request, state: State, story_id: str) -> Response:
+    def load(sl: Storyline) -> dict[str, Any]:
+        s = sl.story(story_id)
+        tl = sl.timeline(story_id)
+        return {
+            "story": s,
+            "timeline": tl,
+            "merge_log": _merged_log(sl, [story_id, *s.event_ids]),
+        }
+
+    ctx = state.run(load)
+    ctx["axis"] = timeline_axis(ctx["timeline"])
+    top = sorted(ctx["story"].keys.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+    ctx["shared_names"] = [k for k, _ in top]
+    # Slots for the entity and quote lists (Storyline.entities / .quotes): None hides them.
+    ctx.update(entities=None, quotes=None)
+    return render(request, "story.html", ctx)
+
+
+@router.get("/events", name="ui_events")
+def events_page(
+    request: Request,
+    state: State,
+    lang: str | None = None,
+    story: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Response:
+    def load(sl: Storyline) -> dict[str, Any]:
+        every = sl.events(story_id=story or None)
+        shown = [e for e in every if not lang or lang in e.languages]
+        return {
+            "events": shown[offset : offset + limit],
+            "total": len(shown),
+            "languages": _langs_of([e.languages for e in every]),
+        }
+
+    ctx = state.run(load)
+    ctx.update(lang=lang or "", story=story or "", limit=limit, offset=offset)
+    return render(request, "events.html", ctx)
+
+
+@router.get("/events/{event_id}", name="ui_event")
+def event_page(request: Request, state: State, event_id: str) -> Response:
+    def load(sl: Storyline) -> dict[str, Any]:
+        e = sl.event(event_id)
+        story = sl.store.get_story(e.story_id) if e.story_id else None
+        articles = list(sl.articles(event_id=event_id))
+        date, estimate = event_date(e, articles)  # as on the story timeline
+        return {
+            "event": e,
+            "date": date,
+            "date_is_estimate": estimate,
+            "story": story,
+            "articles": articles,
+            "why": {j.article_id: j for j in sl.explain(event_id)},
+            "merge_log": _merged_log(sl, [event_id]),
+        }
+
+    return render(request, "event.html", state.run(load))
+
+
+@router.get("/articles/{ref}", name="ui_article")
+def article_page(request: Request, state: State, ref: str) -> Response:
+    def load(sl: Storyline) -> dict[str, Any]:
+        a = sl.article(ref)
+        return {
+            "article": a,
+            "event": sl.store.get_event(a.event_id) if a.event_id else None,
+            "story": sl.store.get_story(a.story_id) if a.story_id else None,
+            "original": sl.store.get_article(a.dup_of) if a.dup_of else None,
+        }
+
+    return render(request, "article.html", state.run(load))
+
+
+@router.get("/quarantine", name="ui_quarantine")
+def quarantine_page(
+    request: Request, state: State, limit: Limit = 100, offset: Offset = 0
+) -> Response:
+    items = state.run(lambda sl: sl.quarantine())
+    ctx = {"items": items[offset : offset + limit], "total": len(items), "limit": limit,
+           "offset": offset}
+    return render(request, "quarantine.html", ctx)
+
+
+@router.get("/search", name="ui_search")
+def search_page(
+    request: Request,
+    state: State,
+    q: Annotated[str, Query(max_length=500)] = "",
+    kind: Kind = "article",
+    mode: Mode = "hybrid",
+    lang: str = "",
+    source: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    story: str = "",
+    event: str = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Offset = 0,
+) -> Response:
+    params = SearchParams(q.strip(), kind, mode, lang, date_from, date_to, source, story, event)
+    ctx: dict[str, Any] = {"p": params, "limit": limit, "offset": offset, "result": None,
+                           "error": None}
+    if params.q:
+        try:
+            ctx["result"] = run_search(state, params, limit=limit, offset=offset)
+        except StorylineError as exc:  # a bad date filter: show it next to the form
+            ctx["error"] = str(exc)
+    feed = {k: v for k, v in vars(params).items() if v}
+    ctx["feed_query"] = urlencode(feed)
+    ctx["marked"] = marked
+    return render(request, "search.html", ctx)

@@ -1,0 +1,109 @@
+"""Search for the API, the search page and saved-search feeds: one call, a page and facets.
+
+Facets (language, source, month) are counted over the first :data:`FACET_WINDOW` hits of the
+query with its current filters, so they describe the result set the reader is looking at.
+The search itself is :meth:`storyline.api.Storyline.search`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import markupsafe
+
+from storyline.search import SearchHit
+from storyline.web.app import WebState
+
+logger = logging.getLogger(__name__)
+
+FACET_WINDOW = 100  # snippets for more hits cost more than the facets are worth
+Kind = Literal["article", "event", "story"]
+Mode = Literal["hybrid", "text", "semantic"]
+QUERY_HELP = (
+    'Words (all required), "a phrase", prefix*, a OR b, -excluded; works across scripts '
+    "(Devanagari, Latin, Arabic...)"
+)
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str
+    kind: str = "article"
+    mode: str = "hybrid"
+    lang: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    source: str | None = None
+    story: str | None = None
+    event: str | None = None
+
+    def call_args(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "mode": self.mode,
+            "lang": self.lang or None,
+            "date_from": self.date_from or None,
+            "date_to": self.date_to or None,
+            "source": self.source or None,
+            "story": self.story or None,
+            "event": self.event or None,
+        }
+
+
+@dataclass
+class SearchResult:
+    hits: list[SearchHit]
+    has_more: bool
+    window: int  # hits the facets were counted over
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+def _counts(values: list[str]) -> list[tuple[str, int]]:
+    return sorted(Counter(v for v in values if v).items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def facets_of(hits: list[SearchHit]) -> dict[str, list[tuple[str, int]]]:
+    return {
+        "lang": _counts([h.lang or "" for h in hits]),
+        "source": _counts([h.source or "" for h in hits]),
+        "month": sorted(_counts([(h.date or "")[:7] for h in hits if h.date and len(h.date) >= 7]),
+                        reverse=True),
+    }
+
+
+def run_search(
+    state: WebState, params: SearchParams, *, limit: int, offset: int
+) -> SearchResult:
+    """One page of hits plus facets over the first FACET_WINDOW hits."""
+    args = params.call_args()
+    with state.lock:
+        window = state.sl.search(params.q, limit=FACET_WINDOW, offset=0, **args)
+        if offset + limit <= FACET_WINDOW:
+            page = window[offset : offset + limit]
+            more = len(window) > offset + limit
+        else:
+            page = state.sl.search(params.q, limit=limit + 1, offset=offset, **args)
+            more = len(page) > limit
+            page = page[:limit]
+    return SearchResult(hits=page, has_more=more, window=len(window), facets=facets_of(window))
+
+
+_MARK = re.compile(r"</?mark>")
+
+
+def marked(html: str) -> markupsafe.Markup:
+    """Trust a search snippet only if it is escaped text with ``<mark>`` tags, else escape it."""
+    rest = _MARK.sub("", html)
+    if "<" in rest or ">" in rest or re.search(r"&(?!(?:amp|lt|gt|quot|#x?[0-9a-fA-F]+);)", rest):
+        logger.warning("search snippet is not HTML-safe; escaping it")
+        return markupsafe.escape(rest)
+    return markupsafe.Markup(html)
+
+
+def plain(html: str) -> str:
+    """The text of a snippet (marks dropped, entities decoded) for plain-text uses."""
+    return markupsafe.Markup(_MARK.sub("", html)).unescape()
