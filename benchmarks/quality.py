@@ -65,7 +65,7 @@ class _Named:
         self.name, self.dim = name, dim
 
 
-def recluster(store, encoder_name: str, ev_cfg, st_cfg, batch: int = 64):  # type: ignore[no-untyped-def]
+def recluster(store, encoder_name: str, ev_cfg, st_cfg, batch: int = 64, entity_keys: bool = True):  # type: ignore[no-untyped-def]
     """Re-run event + story clustering over the stored articles with new settings.
 
     Uses the engine's own code path (``Engine.place``) on a fresh in-memory store, feeding
@@ -75,10 +75,21 @@ def recluster(store, encoder_name: str, ev_cfg, st_cfg, batch: int = 64):  # typ
     from storyline.store.memory import MemoryStore
 
     arts = list(store.iter_articles())
+    for a in arts:  # entity keys are recomputed below (or left out: "before entities")
+        a.keys = [k for k in a.keys if not k.startswith("@")]
+        a.key_tf = {k: n for k, n in a.key_tf.items() if not k.startswith("@")}
     vecs = store.get_vectors(f"article:{encoder_name}", [a.id for a in arts])
     dim = len(next(iter(vecs.values())))
-    eng = Engine(MemoryStore(), _Named(encoder_name, dim), event_config=ev_cfg, story_config=st_cfg)  # type: ignore[arg-type]
+    eng = Engine(
+        MemoryStore(),
+        _Named(encoder_name, dim),
+        event_config=ev_cfg,
+        story_config=st_cfg,
+        entity_keys=entity_keys,
+    )  # type: ignore[arg-type]
     for i in range(0, len(arts), batch):
+        if entity_keys:
+            eng.annotator.annotate(arts[i : i + batch])
         eng.place(arts[i : i + batch], vecs)
     ev_of = {a.doc_id: eng.events._resolve(eng.events.article_event[a.id]) for a in arts}
     st_of = {d: eng.stories.event_story.get(e, e) for d, e in ev_of.items()}
@@ -91,6 +102,11 @@ def main() -> int:
     ap.add_argument("--only", default="seeds,sample,itn")
     ap.add_argument("--encoder", default="e5")
     ap.add_argument("--sweep", action="store_true", help="try a grid of event thresholds")
+    ap.add_argument(
+        "--no-entity-keys",
+        action="store_true",
+        help="cluster without canonical-entity keys (to measure what entities add)",
+    )
     args = ap.parse_args()
     data = Path(args.data)
     import storyline
@@ -117,7 +133,9 @@ def main() -> int:
                 for t in (0.40, 0.45, 0.50, 0.55, 0.60)
             ]
         for ev_cfg, st_cfg in configs:
-            ev_of, st_of = recluster(sl.store, sl._encoder.name, ev_cfg, st_cfg)
+            ev_of, st_of = recluster(
+                sl.store, sl._encoder.name, ev_cfg, st_cfg, entity_keys=not args.no_entity_keys
+            )
             tag = f"{name} thr={ev_cfg.threshold:.2f}"
             if not gold:
                 sizes = Counter(Counter(ev_of.values()).values())

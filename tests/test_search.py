@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+import storyline
 from storyline.api import Storyline
 from storyline.cli import cli
 from storyline.encode.base import HashingEncoder
@@ -345,7 +346,7 @@ def test_bad_options_raise_clear_errors(sl: Storyline) -> None:
         sl.search("x", mode="fuzzy")
     with pytest.raises(QueryError, match="limit"):
         sl.search("x", limit=-1)
-    with pytest.raises(StorylineError, match=r"entity filter needs entities \(not built yet\)"):
+    with pytest.raises(StorylineError, match="no entity 'Q42'"):
         sl.search("x", entity="Q42")
     assert SearchFilters(lang=" ").empty
 
@@ -606,3 +607,19 @@ def test_cross_lingual_semantic_search(e5_sample: Storyline) -> None:
     events = sl.search("cyclone landfall", kind="event", limit=3)
     assert events and gold_story(sl, events[0].article_ids[0]) == "B"
     assert events[0].kind == "event" and "text" in events[0].match
+
+
+def test_entity_filter_keeps_articles_naming_the_entity(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[1] / "src" / "storyline" / "sample"
+    with storyline.open(tmp_path / "e.db", encoder="hashing") as sl:
+        sl.ingest([sample / "articles.jsonl"])
+        mehra = sl.entity("Ravi Mehra").entity
+        named = set(sl.store.entity_article_ids(mehra.id))
+        assert len(named) >= 5
+        hits = sl.search("party", mode="text", entity="Ravi Mehra", limit=50)
+        assert hits and {h.id for h in hits} <= named
+        # the Devanagari alias finds the same entity
+        hi = sl.search("party", mode="text", entity="रवि मेहरा", limit=50)
+        assert [h.id for h in hi] == [h.id for h in hits]
+        everyone = sl.search("party", mode="text", limit=50)
+        assert len(everyone) > len(hits)

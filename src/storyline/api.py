@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from storyline.api_people import PeopleAPI
 from storyline.cluster.features import day_number, day_to_iso
 from storyline.encode.base import Encoder
 from storyline.encode.e5 import get_encoder
@@ -39,7 +40,7 @@ from storyline.store.base import Store
 log = logging.getLogger(__name__)
 
 
-class Storyline:
+class Storyline(PeopleAPI):
     """A store plus the engine that fills it."""
 
     def __init__(self, store: Store, encoder: Encoder | str = "e5") -> None:

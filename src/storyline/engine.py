@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from storyline.annotate import Annotations, Annotator
 from storyline.cluster.dedup import DuplicateIndex
 from storyline.cluster.events import EventClusterer, EventConfig, EventState, Item
 from storyline.cluster.features import KeyIDF, LangMeans, background_mean, day_number, day_to_iso
@@ -109,6 +110,7 @@ class Engine:
         event_config: EventConfig | None = None,
         story_config: StoryConfig | None = None,
         batch_size: int = 64,
+        entity_keys: bool = True,
     ) -> None:
         self.store = store
         self.encoder = encoder
@@ -135,6 +137,7 @@ class Engine:
             new_id=lambda: f"s{store.next_id('story'):06d}",
         )
         self.dups = DuplicateIndex()
+        self.annotator = Annotator(store, entity_keys=entity_keys)
         self._titles: dict[str, tuple[str, str]] = {}
         self._pending_merges: list[MergeLogEntry] = []
         self._langs_touched: set[str] = set()
@@ -243,10 +246,13 @@ class Engine:
             self.dups.add(a.id, a.minhash)
         t = self._timed(report, "dedup", t)
 
+        ann = self.annotator.annotate(articles)
+        t = self._timed(report, "entities+claims", t)
+
         joins = self._cluster(articles, vecs, report)
         t = self._timed(report, "cluster", t)
 
-        self._write(articles, vecs, joins, quarantine, report)
+        self._write(articles, vecs, joins, quarantine, report, ann)
         self._timed(report, "store", t)
         report.accepted += len(articles)
         report.quarantined += len(quarantine)
@@ -401,6 +407,7 @@ class Engine:
         joins: list[JoinReason],
         quarantine: list[Quarantined],
         report: IngestReport,
+        ann: Annotations | None = None,
     ) -> None:
         merges = self._pending_merges
         self._pending_merges = []
@@ -410,6 +417,8 @@ class Engine:
                 self.store.set_meta("encoder", self.encoder.name)
             for q in quarantine:
                 self.store.put_quarantine(q)
+            if ann is not None:
+                self.annotator.write(ann)
             for a in articles:
                 a.event_id = ev_of.get(a.id)
                 a.story_id = st_of.get(a.event_id) if a.event_id else None

@@ -87,8 +87,11 @@ class KeyIDF:
     def __call__(self, key: str) -> float:
         v = self._cache.get(key)
         if v is None:
-            n = self.bg_n + self.local_n + 1
-            df = self.bg_df.get(key, 0) + self.local_df.get(key, 0)
+            if key.startswith("@"):  # canonical entity ids: only this store has seen them
+                n, df = self.local_n + 1, self.local_df.get(key, 0)
+            else:
+                n = self.bg_n + self.local_n + 1
+                df = self.bg_df.get(key, 0) + self.local_df.get(key, 0)
             v = math.log(n / (df + 1)) + 1.0
             if key.isdigit():
                 v = min(v, self.NUMBER_CAP)

@@ -101,8 +101,7 @@ class Searcher:
             raise QueryError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
         if not 0 <= int(limit) <= MAX_LIMIT or int(offset) < 0:
             raise QueryError(f"limit must be 0..{MAX_LIMIT} and offset 0 or more")
-        if entity is not None:
-            raise QueryError("entity filter needs entities (not built yet)")
+        among = self._entity_articles(entity) if entity is not None else None
         filters = SearchFilters(
             lang=lang,
             date_from=date_from,
@@ -116,8 +115,10 @@ class Searcher:
             return []
         need = offset + limit
         depth = max(ARTICLE_DEPTH, 2 * need) if kind == "article" else max(GROUP_DEPTH, 20 * need)
-        text_hits = [] if mode == "semantic" else self._text(text_query, filters, depth)
-        sem_hits = [] if mode == "text" else self._semantic(query, text_query, filters, depth, mode)
+        text_hits = [] if mode == "semantic" else self._text(text_query, filters, depth, among)
+        sem_hits = (
+            [] if mode == "text" else self._semantic(query, text_query, filters, depth, mode, among)
+        )
         if mode == "hybrid":
             scored = fuse(
                 [("text", TEXT_WEIGHT, text_hits), ("semantic", 1.0 - TEXT_WEIGHT, sem_hits)]
@@ -132,14 +133,42 @@ class Searcher:
         return self._group_hits(kind, scored, briefs, text_query, offset, limit)
 
     # -- the two rankings ------------------------------------------------------------------
+    def _entity_articles(self, ref: str) -> set[str]:
+        """Articles that mention an entity (id, name or alias in any script)."""
+        row = self.store.get_entity(ref)
+        rows = [row] if row else self.store.find_entities(ref)
+        if not rows:
+            from storyline.annotate import lookup_key  # script-neutral: राहुल गांधी = Rahul Gandhi
+
+            rows = self.store.find_entities(lookup_key(ref))
+        if not rows:
+            raise QueryError(f"no entity {ref!r}: `storyline entities` lists them")
+        eid = rows[0]["id"]
+        seen = {eid}
+        merged = rows[0]["data"].get("merged_into")
+        while merged and merged not in seen:  # a merged-away name searches its survivor
+            seen.add(merged)
+            nxt = self.store.get_entity(merged)
+            merged = nxt["data"].get("merged_into") if nxt else None
+        out: set[str] = set()
+        for e in seen:
+            out.update(self.store.entity_article_ids(e))
+        return out
+
     def _text(
-        self, query: TextQuery, filters: SearchFilters, depth: int
+        self,
+        query: TextQuery,
+        filters: SearchFilters,
+        depth: int,
+        among: set[str] | None = None,
     ) -> list[tuple[str, float]]:
-        if query.empty:
+        if query.empty or (among is not None and not among):
             return []
-        hits = self.store.search_text(query, filters=filters, limit=depth)
+        hits = self.store.search_text(query, filters=filters, among=among, limit=depth)
         if not hits and len(query.groups) > 1:
-            hits = self.store.search_text(query.any_phrase(), filters=filters, limit=depth)
+            hits = self.store.search_text(
+                query.any_phrase(), filters=filters, among=among, limit=depth
+            )
         return hits
 
     def _index(self) -> VectorIndex | None:
@@ -151,7 +180,13 @@ class Searcher:
         return self._vectors
 
     def _semantic(
-        self, raw: str, query: TextQuery, filters: SearchFilters, depth: int, mode: str
+        self,
+        raw: str,
+        query: TextQuery,
+        filters: SearchFilters,
+        depth: int,
+        mode: str,
+        among: set[str] | None = None,
     ) -> list[tuple[str, float]]:
         text = semantic_text(raw)
         if not text or query.empty:  # nothing to look for (no words, or only exclusions)
@@ -169,6 +204,8 @@ class Searcher:
             logger.warning("cannot embed the query (%s); searching by text only", exc)
             return []
         allowed = None if filters.empty else self.store.filter_article_ids(filters)
+        if among is not None:
+            allowed = among if allowed is None else allowed & among
         hits = index.search(vec, k=depth, allowed=allowed, floor=SEMANTIC_FLOOR)
         if query.excluded and hits:
             bad = self.store.search_text(

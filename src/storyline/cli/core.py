@@ -1,0 +1,245 @@
+"""Commands to ingest and to browse stories, events and articles."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from storyline.cli.base import Ctx, _errors, _json, cli
+from storyline.render import (
+    article_dict,
+    echo_table,
+    event_dict,
+    print_article,
+    print_event,
+    print_timeline,
+    story_dict,
+    timeline_dict,
+)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
+@click.pass_obj
+def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | None) -> None:
+    """Ingest files, folders, JSON Lines, HTML, RSS/Atom, WARC, or '-' for stdin.
+
+    Bad inputs are reported and kept in the quarantine table; the batch goes on. Running the
+    same ingest again adds nothing; after an interruption it completes what is missing.
+    """
+    from storyline.ingest import count_inputs
+
+    with _errors():
+        sl = obj.sl
+        if paths == ("-",):
+            report = sl.ingest_stream(sys.stdin.buffer)
+        else:
+            show = progress if progress is not None else sys.stderr.isatty()
+            total = count_inputs(paths) if show else None
+            with click.progressbar(
+                length=total or 0,
+                label="ingesting",
+                file=sys.stderr,
+                show_pos=True,
+                hidden=not show,
+            ) as bar:
+                report = sl.ingest(list(paths), progress=bar.update)
+    if as_json:
+        _json(report.as_dict())
+        return
+    for q in report.problems:
+        where = f"{q.source}:{q.line}" if q.line else q.source
+        click.echo(f"quarantined {where}: {q.reason}: {q.message}", err=True)
+    rate = report.accepted / report.seconds if report.seconds else 0.0
+    click.echo(
+        f"{report.accepted} accepted, {report.duplicates} duplicate, "
+        f"{report.near_duplicates} near-duplicate, {report.quarantined} quarantined "
+        f"({report.read} read in {report.seconds:.1f}s, {rate:.1f} articles/s); "
+        f"{report.new_events} new events, {report.new_stories} new stories, {report.merges} merges"
+    )
+
+
+@cli.command()
+@click.option("--lang", help="Only stories with articles in this language.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def stories(obj: Ctx, lang: str | None, limit: int, as_json: bool) -> None:
+    """List storylines, newest activity first."""
+    with _errors():
+        items = obj.sl.stories(lang=lang)[:limit]
+    if as_json:
+        _json([story_dict(s) for s in items])
+        return
+    echo_table(
+        ["story", "events", "span", "languages", "title"],
+        [
+            [
+                s.id,
+                str(len(s.event_ids)),
+                f"{s.first_date or '?'} … {s.last_date or '?'}",
+                ",".join(sorted(s.languages)),
+                s.title,
+            ]
+            for s in items
+        ],
+    )
+
+
+@cli.command()
+@click.argument("story_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def story(obj: Ctx, story_id: str, as_json: bool) -> None:
+    """A storyline's dated timeline of events (estimated dates are marked ~)."""
+    with _errors():
+        s = obj.sl.story(story_id)
+        tl = obj.sl.timeline(story_id)
+    if as_json:
+        _json({**story_dict(s), "timeline": [timeline_dict(t) for t in tl]})
+        return
+    print_timeline(s, tl)
+
+
+@cli.command()
+@click.option("--story", "story_id", help="Only events of this story.")
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def events(obj: Ctx, story_id: str | None, limit: int, as_json: bool) -> None:
+    """List events, newest first."""
+    with _errors():
+        items = obj.sl.events(story_id=story_id)[:limit]
+    if as_json:
+        _json([event_dict(e) for e in items])
+        return
+    echo_table(
+        ["event", "date", "articles", "languages", "story", "title"],
+        [
+            [
+                e.id,
+                e.date or "?",
+                str(len(e.article_ids)),
+                ",".join(sorted(e.languages)),
+                e.story_id or "",
+                e.title,
+            ]
+            for e in items
+        ],
+    )
+
+
+@cli.command()
+@click.argument("event_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def event(obj: Ctx, event_id: str, as_json: bool) -> None:
+    """An event: its articles and why each one joined."""
+    with _errors():
+        e = obj.sl.event(event_id)
+        arts = list(obj.sl.articles(event_id=event_id))
+        why = obj.sl.explain(event_id)
+        log = obj.sl.merge_log(event_id)
+    if as_json:
+        _json(
+            {
+                **event_dict(e),
+                "articles": [article_dict(a, brief=True) for a in arts],
+                "why": [j.__dict__ for j in why],
+                "merge_log": [m.__dict__ for m in log],
+            }
+        )
+        return
+    print_event(e, arts, why, log)
+
+
+@cli.command()
+@click.argument("event_id")
+@click.argument("articles", nargs=-1, required=True)
+@click.option("--reason", default="", help="Why (kept in the merge log).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def split(obj: Ctx, event_id: str, articles: tuple[str, ...], reason: str, as_json: bool) -> None:
+    """Split ARTICLES (storyline or input ids) off EVENT_ID into a new event.
+
+    A correction for a wrong grouping: the new event is linked into a story like any new
+    event, and the split is recorded in the merge log (`storyline log EVENT_ID`).
+    """
+    with _errors():
+        new = obj.sl.split_event(event_id, list(articles), reason=reason)
+    if as_json:
+        _json(event_dict(new))
+        return
+    click.echo(f"split {len(new.article_ids)} article(s) off {event_id} into {new.id}")
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def article(obj: Ctx, ref: str, as_json: bool) -> None:
+    """An article (storyline id or input id): cleaned text, language, date with evidence."""
+    with _errors():
+        a = obj.sl.article(ref)
+    if as_json:
+        _json(article_dict(a))
+        return
+    print_article(a)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def quarantine(obj: Ctx, as_json: bool) -> None:
+    """Inputs that were rejected, with their reasons."""
+    with _errors():
+        items = obj.sl.quarantine()
+    if as_json:
+        _json(
+            [
+                {
+                    "source": q.source,
+                    "line": q.line,
+                    "reason": q.reason,
+                    "message": q.message,
+                    "at": q.at,
+                }
+                for q in items
+            ]
+        )
+        return
+    echo_table(
+        ["source", "line", "reason", "message"],
+        [[q.source, str(q.line or ""), q.reason, q.message] for q in items],
+    )
+
+
+@cli.command("log")
+@click.argument("ref", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def merge_log(obj: Ctx, ref: str | None, as_json: bool) -> None:
+    """The merge log (event/story merges and splits), optionally for one id."""
+    with _errors():
+        items = obj.sl.merge_log(ref)
+    if as_json:
+        _json([m.__dict__ for m in items])
+        return
+    echo_table(
+        ["seq", "at", "kind", "target", "sources", "detail"],
+        [
+            [
+                str(m.seq),
+                m.at,
+                m.kind,
+                m.target,
+                ",".join(m.sources),
+                json.dumps(m.detail, ensure_ascii=False),
+            ]
+            for m in items
+        ],
+    )
