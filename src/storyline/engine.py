@@ -157,7 +157,8 @@ class Engine:
                 id=e.id,
                 vec_sum=sums.get(e.id, np.zeros(self.encoder.dim, dtype=np.float32)),
                 members=list(e.article_ids),
-                days=days,
+                days=[] if e.date_is_estimate else days,
+                est_days=days if e.date_is_estimate else [],
             )
             st.keys.update({k: float(v) for k, v in e.keys.items()})
             st.langs.update(e.languages)
@@ -477,7 +478,7 @@ class Engine:
         for e in evs:
             for k, v in e.langs.items():
                 langs[k] = langs.get(k, 0) + v
-            days.extend(e.days)
+            days.extend(e.days or e.est_days)
         main = max(evs, key=lambda e: (e.n_unique, e.title_lang == "en"), default=None)
         return Story(
             id=s.id,

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyline.cluster.features import KeyIDF, centre, day_to_iso, weighted_cosine
+from storyline.cluster.features import KeyIDF, centre, day_to_iso, names_similarity
 from storyline.model import Event, JoinReason, MergeLogEntry
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,8 @@ class EventState:
     vec_sum: np.ndarray
     members: list[str] = field(default_factory=list)
     keys: Counter[str] = field(default_factory=Counter)  # key -> summed tf weight
-    days: list[int] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)  # members' given (or day-exact) dates
+    est_days: list[int] = field(default_factory=list)  # members' coarse estimates (month/year)
     langs: Counter[str] = field(default_factory=Counter)
     title: str = ""
     title_lang: str = ""
@@ -86,12 +87,13 @@ class EventState:
         return (min(self.days), max(self.days)) if self.days else None
 
     def to_event(self, story_id: str | None = None) -> Event:
-        days = sorted(self.days)
+        days = sorted(self.days) or sorted(self.est_days)
         return Event(
             id=self.id,
             article_ids=list(self.members),
             title=self.title,
             date=day_to_iso(days[len(days) // 2]) if days else None,
+            date_is_estimate=not self.days,
             first_date=day_to_iso(days[0]) if days else None,
             last_date=day_to_iso(days[-1]) if days else None,
             languages=dict(self.langs),
@@ -184,7 +186,7 @@ class EventClusterer:
     def score(self, item: Item, ev: EventState, dense: float) -> tuple[float, float, float | None]:
         """(score, names similarity, gap days) of an item against an event."""
         t = self._time_term(item, ev)
-        names = weighted_cosine(
+        names = names_similarity(
             {k: self.idf(k) * w for k, w in item.keys.items()}, ev.key_weights(self.idf)
         )
         span = ev.span()
@@ -274,6 +276,8 @@ class EventClusterer:
             ev.n_unique += 1
         if item.day is not None and item.tolerance <= 3:
             ev.days.append(item.day)
+        elif item.day is not None:
+            ev.est_days.append(item.day)
         ev.langs[item.lang] += 1
         ev.dirty = True
         self.article_event[item.id] = ev.id
@@ -298,7 +302,7 @@ class EventClusterer:
             if max(sa[1], sb[1]) - min(sa[0], sb[0]) > self.cfg.max_span_days:
                 return float("-inf")
         dense = float(a.centroid @ b.centroid)
-        names = weighted_cosine(a.key_weights(self.idf), b.key_weights(self.idf))
+        names = names_similarity(a.key_weights(self.idf), b.key_weights(self.idf))
         return self.cfg.w_dense * dense + self.cfg.w_names * names
 
     def consolidate(self) -> list[MergeLogEntry]:
@@ -337,6 +341,7 @@ class EventClusterer:
         keep.vec_sum = keep.vec_sum + gone.vec_sum
         keep.keys.update(gone.keys)
         keep.days.extend(gone.days)
+        keep.est_days.extend(gone.est_days)
         keep.langs.update(gone.langs)
         keep.n_unique += gone.n_unique
         keep.dirty = True
@@ -369,6 +374,8 @@ class EventClusterer:
                 src.n_unique -= 1
             if item.day is not None and item.tolerance <= 3 and item.day in src.days:
                 src.days.remove(item.day)
+            elif item.day is not None and item.day in src.est_days:
+                src.est_days.remove(item.day)
             src.langs[item.lang] -= 1
             self._add(new, item)
         src.keys = Counter({k: v for k, v in src.keys.items() if v > 1e-9})

@@ -116,6 +116,25 @@ def weighted_cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return dot / (na * nb)
 
 
+def names_similarity(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Shared-name similarity of two weighted key sets.
+
+    Two channels: cross-script name keys, and canonical entity keys (``@n000042``, from
+    :mod:`storyline.annotate`). Each is a weighted cosine on its own and the stronger one
+    counts, so entities lift a pair whose names are spelled differently (translations,
+    aliases) but never dilute a pair where only one side has entities (languages the entity
+    extractor does not cover).
+    """
+    an = {k: w for k, w in a.items() if not k.startswith("@")}
+    bn = {k: w for k, w in b.items() if not k.startswith("@")}
+    best = weighted_cosine(an, bn)
+    if len(an) < len(a) and len(bn) < len(b):
+        ae = {k: w for k, w in a.items() if k.startswith("@")}
+        be = {k: w for k, w in b.items() if k.startswith("@")}
+        best = max(best, weighted_cosine(ae, be))
+    return best
+
+
 def day_number(value: str | None) -> int | None:
     """Ordinal day of an ISO date; ``YYYY-MM`` → mid-month, ``YYYY`` → mid-year."""
     if not value:

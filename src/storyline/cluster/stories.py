@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.cluster.events import EventState
-from storyline.cluster.features import KeyIDF, weighted_cosine
+from storyline.cluster.features import KeyIDF, names_similarity
 from storyline.model import MergeLogEntry
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ class StoryLinker:
         shared = [k for k in ev_w if k in st_w and self.idf(k) >= self.cfg.min_rare_idf]
         if not shared:
             return float("-inf")
-        names = weighted_cosine(ev_w, st_w)
+        names = names_similarity(ev_w, st_w)
         cen = self._story_centroid(st)
         dense = float(cen @ ev_vec) if cen is not None else 0.0
         return self.cfg.w_dense * dense + self.cfg.w_names * names

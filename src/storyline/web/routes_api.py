@@ -24,11 +24,18 @@ from storyline import __version__
 from storyline.api import Storyline
 from storyline.ingest import read_stream
 from storyline.ingest.jsonl import record_doc
-from storyline.model import Provenance, Quarantined, RawDoc
+from storyline.model import Provenance, Quarantined, RawDoc, Story
 from storyline.render import article_dict, timeline_dict
 from storyline.web.app import WebState, state_of
 from storyline.web.guard import require_writer
-from storyline.web.search import QUERY_HELP, Kind, Mode, SearchParams, run_search
+from storyline.web.search import (
+    ENTITY_HELP,
+    QUERY_HELP,
+    Kind,
+    Mode,
+    SearchParams,
+    run_search,
+)
 from storyline.web.views import (
     event_json,
     join_json,
@@ -72,7 +79,7 @@ Offset = Annotated[int, Query(ge=0, description="Items to skip")]
 State = Annotated[WebState, Depends(state_of)]
 
 
-def _page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
+def paged(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
@@ -104,11 +111,30 @@ def metrics(state: State) -> dict[str, Any]:
 def list_stories(
     state: State,
     lang: Annotated[str | None, Query(description="Only stories with articles in it")] = None,
+    entity: Annotated[
+        str | None,
+        Query(description="Only stories naming this entity (id, name or alias in any script)"),
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    items = state.run(lambda sl: sl.stories(lang=lang or None))
-    return _page([story_json(s) for s in page(items, limit, offset)], len(items), limit, offset)
+    """With ``entity``, each story also has ``entity_articles``: its articles naming it."""
+
+    def load(sl: Storyline) -> tuple[list[Story], dict[str, int]]:
+        stories = sl.stories(lang=lang or None)
+        if not entity:
+            return stories, {}
+        naming = dict(sl.entity(entity).stories)
+        return [s for s in stories if s.id in naming], naming
+
+    items, naming = state.run(load)
+    rows = []
+    for s in page(items, limit, offset):
+        row = story_json(s)
+        if entity:
+            row["entity_articles"] = naming[s.id]
+        rows.append(row)
+    return paged(rows, len(items), limit, offset)
 
 
 @router.get("/stories/{story_id}", tags=["stories"], summary="A story with its timeline")
@@ -135,7 +161,7 @@ def list_events(
     items = state.run(lambda sl: sl.events(story_id=story or None))
     if lang:
         items = [e for e in items if lang in e.languages]
-    return _page([event_json(e) for e in page(items, limit, offset)], len(items), limit, offset)
+    return paged([event_json(e) for e in page(items, limit, offset)], len(items), limit, offset)
 
 
 @router.get(
@@ -176,7 +202,7 @@ def list_articles(
         return rows, total
 
     rows, total = state.run(load)
-    return _page(rows, total, limit, offset)
+    return paged(rows, total, limit, offset)
 
 
 @router.get(
@@ -201,13 +227,14 @@ def search(
     source: Annotated[str | None, Query(description="Part of the outlet name or URL")] = None,
     story: Annotated[str | None, Query(description="Only within this story")] = None,
     event: Annotated[str | None, Query(description="Only within this event")] = None,
+    entity: Annotated[str | None, Query(description=ENTITY_HELP)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Best first, with facets (language, source, month) counted over the first
-    ``facet_window`` hits. ``snippet`` and ``title_html`` are HTML-safe, query words in
-    ``<mark>``."""
-    params = SearchParams(q, kind, mode, lang, date_from, date_to, source, story, event)
+    """Best first, with facets (language, source, month, entity) counted over the first
+    ``facet_window`` hits; ``entity_names`` names the entity ids of the entity facet.
+    ``snippet`` and ``title_html`` are HTML-safe, query words in ``<mark>``."""
+    params = SearchParams(q, kind, mode, lang, date_from, date_to, source, story, event, entity)
     result = run_search(state, params, limit=limit, offset=offset)
     return {
         "query": q,
@@ -218,6 +245,7 @@ def search(
         "has_more": result.has_more,
         "facet_window": result.window,
         "facets": result.facets,
+        "entity_names": result.entity_names,
         "items": [h.to_dict() for h in result.hits],
     }
 
@@ -231,7 +259,7 @@ def merge_log(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     items = list(reversed(state.run(lambda sl: sl.merge_log(ref or None))))
-    return _page([merge_json(m) for m in page(items, limit, offset)], len(items), limit, offset)
+    return paged([merge_json(m) for m in page(items, limit, offset)], len(items), limit, offset)
 
 
 @router.get("/quarantine", tags=["history"], summary="Rejected inputs with their reasons")
@@ -245,7 +273,7 @@ def quarantine(
     if reason:
         items = [q for q in items if q.reason == reason]
     rows = [quarantine_json(q) for q in page(items, limit, offset)]
-    return _page(rows, len(items), limit, offset)
+    return paged(rows, len(items), limit, offset)
 
 
 # -- ingest --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Search for the API, the search page and saved-search feeds: one call, a page and facets.
 
-Facets (language, source, month) are counted over the first :data:`FACET_WINDOW` hits of the
+Facets (language, source, month, entity) are counted over the first :data:`FACET_WINDOW` hits of the
 query with its current filters, so they describe the result set the reader is looking at.
 The search itself is :meth:`storyline.api.Storyline.search`.
 """
@@ -15,18 +15,23 @@ from typing import Any, Literal
 
 import markupsafe
 
+from storyline.api import Storyline
 from storyline.search import SearchHit
 from storyline.web.app import WebState
+from storyline.web.people import Resolver
 
 logger = logging.getLogger(__name__)
 
 FACET_WINDOW = 100  # snippets for more hits cost more than the facets are worth
+ENTITY_FACET_SIZE = 12
+ENTITY_FACET_ARTICLES = 400  # articles looked at for the entity facet
 Kind = Literal["article", "event", "story"]
 Mode = Literal["hybrid", "text", "semantic"]
 QUERY_HELP = (
     'Words (all required), "a phrase", prefix*, a OR b, -excluded; works across scripts '
     "(Devanagari, Latin, Arabic...)"
 )
+ENTITY_HELP = "Only articles naming this entity: id (n000042), name or alias in any script"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class SearchParams:
     source: str | None = None
     story: str | None = None
     event: str | None = None
+    entity: str | None = None
 
     def call_args(self) -> dict[str, Any]:
         return {
@@ -51,6 +57,7 @@ class SearchParams:
             "source": self.source or None,
             "story": self.story or None,
             "event": self.event or None,
+            "entity": self.entity or None,
         }
 
 
@@ -60,6 +67,7 @@ class SearchResult:
     has_more: bool
     window: int  # hits the facets were counted over
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    entity_names: dict[str, str] = field(default_factory=dict)  # ids in facets["entity"]
 
 
 def _counts(values: list[str]) -> list[tuple[str, int]]:
@@ -75,10 +83,40 @@ def facets_of(hits: list[SearchHit]) -> dict[str, list[tuple[str, int]]]:
     }
 
 
+def entity_facet(
+    sl: Storyline, hits: list[SearchHit], *, top: int = ENTITY_FACET_SIZE
+) -> tuple[list[tuple[str, int]], dict[str, str]]:
+    """Entities named in the hits' articles: ``[(entity id, hits naming it)]``, most first,
+    with the entities' names. Looks at most :data:`ENTITY_FACET_ARTICLES` articles."""
+    resolver = Resolver(sl)
+    per_hit: Counter[str] = Counter()
+    budget = ENTITY_FACET_ARTICLES
+    for h in hits:
+        ids = [h.id] if h.kind == "article" else list(h.article_ids)
+        ids = ids[: max(budget, 0)]
+        budget -= len(ids)
+        named: set[str] = set()
+        for aid in ids:
+            for row in sl.store.article_mentions(aid):
+                e = resolver.entity(row["entity_id"])
+                if e is not None:
+                    named.add(e.id)
+        per_hit.update(named)
+        if budget <= 0:
+            break
+    ranked = sorted(per_hit.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    names = {}
+    for eid, _ in ranked:
+        e = resolver.entity(eid)
+        names[eid] = e.name if e else eid
+    return ranked, names
+
+
 def run_search(
-    state: WebState, params: SearchParams, *, limit: int, offset: int
+    state: WebState, params: SearchParams, *, limit: int, offset: int, entities: bool = True
 ) -> SearchResult:
-    """One page of hits plus facets over the first FACET_WINDOW hits."""
+    """One page of hits plus facets over the first FACET_WINDOW hits (``entities``: count
+    the entity facet too)."""
     args = params.call_args()
     with state.lock:
         window = state.sl.search(params.q, limit=FACET_WINDOW, offset=0, **args)
@@ -89,7 +127,12 @@ def run_search(
             page = state.sl.search(params.q, limit=limit + 1, offset=offset, **args)
             more = len(page) > limit
             page = page[:limit]
-    return SearchResult(hits=page, has_more=more, window=len(window), facets=facets_of(window))
+        facets = facets_of(window)
+        names: dict[str, str] = {}
+        if entities:
+            facets["entity"], names = entity_facet(state.sl, window)
+    return SearchResult(hits=page, has_more=more, window=len(window), facets=facets,
+                        entity_names=names)
 
 
 _MARK = re.compile(r"</?mark>")

@@ -19,6 +19,7 @@ from storyline.model import TimelineEntry
 logger = logging.getLogger(__name__)
 
 UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
+MIN_BINS = 7  # activity charts show at least this many bins
 
 
 @dataclass
@@ -49,6 +50,23 @@ def _iso(day: int) -> str:
     return dt.date.fromordinal(day).isoformat()
 
 
+def _binned(days: Counter[int], max_bins: int) -> tuple[int, str, Counter[int]]:
+    """(first day, unit, counts per bin): days, weeks or months, whichever keeps at most
+    *max_bins* bins. *days* maps a day number to a count."""
+    lo, hi = min(days), max(days)
+    span = hi - lo + 1
+    unit = next(
+        (u for u, n in UNIT_DAYS.items() if math.ceil(span / n) <= max_bins), "month"
+    )
+    step = UNIT_DAYS[unit]
+    if unit == "week":
+        lo -= dt.date.fromordinal(lo).weekday()  # weeks start on Monday
+    bins: Counter[int] = Counter()
+    for d, n in days.items():
+        bins[(d - lo) // step] += n
+    return lo, unit, bins
+
+
 def sparkline(
     dates: Iterable[str | None], *, width: int = 120, height: int = 24, max_bins: int = 40
 ) -> Sparkline | None:
@@ -63,15 +81,8 @@ def sparkline(
             days.append(d)
     if not days:
         return None
-    lo, hi = min(days), max(days)
-    span = hi - lo + 1
-    unit = next(
-        (u for u, n in UNIT_DAYS.items() if math.ceil(span / n) <= max_bins), "month"
-    )
+    lo, unit, bins = _binned(Counter(days), max_bins)
     step = UNIT_DAYS[unit]
-    if unit == "week":
-        lo -= dt.date.fromordinal(lo).weekday()  # weeks start on Monday
-    bins = Counter((d - lo) // step for d in days)
     nbins = max(bins) + 1
     top = max(bins.values())
     w = width / max(nbins, 1)
@@ -197,4 +208,92 @@ def timeline_axis(entries: list[TimelineEntry], *, width: int = 1000) -> Axis | 
         first=_iso(lo),
         last=_iso(hi),
         rows=rows,
+    )
+
+
+@dataclass
+class Chart:
+    """Bars over a dated axis with tick labels: an entity's activity over time."""
+
+    bars: list[Bar]
+    ticks: list[Tick]
+    width: int
+    height: int  # the whole picture, tick labels included
+    baseline: float  # y of the axis
+    left: float  # x where the plot starts (room for the count label)
+    top: int  # the tallest bar's count
+    unit: str
+    total: int  # articles with a date
+    undated: int
+    first: str
+    last: str
+
+    @property
+    def label(self) -> str:
+        extra = f", {self.undated} undated" if self.undated else ""
+        return (f"{self.total} dated articles from {self.first} to {self.last}, "
+                f"counted per {self.unit}{extra}")
+
+
+def activity_chart(
+    counts: dict[str, int],
+    *,
+    undated: int = 0,
+    width: int = 640,
+    height: int = 120,
+    max_bins: int = 60,
+) -> Chart | None:
+    """Articles per day, week or month from ``{date: articles}`` (None when none is dated).
+
+    Months are 30-day bins from the first date, as in :func:`sparkline`; ticks mark calendar
+    months (or days, or years) so the bars can be read against real dates.
+    """
+    days: Counter[int] = Counter()
+    for value, n in counts.items():
+        d = day_number(value)
+        if d is None or n <= 0:
+            undated += max(n, 0)
+        else:
+            days[d] += n
+    if not days:
+        return None
+    lo, unit, bins = _binned(days, max_bins)
+    step = UNIT_DAYS[unit]
+    nbins = max(bins) + 1
+    if nbins < MIN_BINS:  # a few bins: centre them on a wider axis
+        pad = (MIN_BINS - nbins) // 2
+        bins = Counter({i + pad: n for i, n in bins.items()})
+        lo -= pad * step
+        nbins = MIN_BINS
+    left, right, axis_h = 28.0, 8.0, 22.0
+    baseline = height - axis_h
+    plot_w = width - left - right
+    w = plot_w / nbins
+    top = max(bins.values())
+
+    def x_of(day: int) -> float:  # the middle of the day
+        return left + (day - lo + 0.5) / (nbins * step) * plot_w
+
+    bars = []
+    for i in sorted(bins):
+        n = bins[i]
+        h = max(2.0, (baseline - 6) * n / top)
+        start = _iso(lo + i * step)
+        when = {"day": start, "week": f"week of {start}", "month": f"30 days from {start}"}[unit]
+        bars.append(Bar(round(left + i * w, 2), round(baseline - h, 2), round(max(w - 1, 1), 2),
+                        round(h, 2), f"{when}: {n} article" + ("" if n == 1 else "s")))
+    hi = lo + nbins * step - 1
+    return Chart(
+        bars=bars,
+        ticks=_ticks(lo, hi, x_of, max_ticks=6),
+        width=width,
+        height=height,
+        baseline=baseline,
+        left=left,
+        top=top,
+        unit=unit,
+        total=sum(days.values()),
+        undated=undated,
+        first=_iso(min(days)),
+        last=_iso(max(days)),
     )

@@ -1,0 +1,272 @@
+"""Entities, quotes and conflicts shaped for the API and the templates.
+
+The functions taking a :class:`Storyline` read the store and must be called under the web
+lock (inside :meth:`WebState.run`); the others are pure. Mention rows keep the entity id
+current when the article was linked, so every id is passed through :class:`Resolver` to the
+entity that survives later merges.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import markupsafe
+
+from storyline.api import Storyline
+from storyline.api_people import EntityProfile, Quote, entity_dict
+from storyline.entities import Entity
+from storyline.quotes import Conflict
+from storyline.store.textquery import ArticleBrief
+
+logger = logging.getLogger(__name__)
+
+SCRIPT_NAMES = {
+    "Latn": "Latin",
+    "Deva": "Devanagari",
+    "Arab": "Arabic",
+    "Beng": "Bengali",
+    "Guru": "Gurmukhi",
+    "Gujr": "Gujarati",
+    "Taml": "Tamil",
+    "Telu": "Telugu",
+    "Knda": "Kannada",
+    "Mlym": "Malayalam",
+    "Orya": "Odia",
+    "Cyrl": "Cyrillic",
+    "Grek": "Greek",
+    "Hebr": "Hebrew",
+    "Hani": "Chinese",
+}
+TYPE_NAMES = {"PERSON": "person", "ORG": "organisation", "PLACE": "place", "OTHER": "other"}
+_SCRIPT_TAG = re.compile(r"^[A-Z][a-z]{3}$")
+_PARA_BREAK = re.compile(r"\n\s*\n")
+
+
+def script_name(code: str) -> str:
+    return SCRIPT_NAMES.get(code, code)
+
+
+def script_attrs(code: str) -> markupsafe.Markup:
+    """``lang="und-Deva" dir="auto"``: unknown language, known script (helps font choice)."""
+    if _SCRIPT_TAG.match(code):
+        return markupsafe.Markup(f' lang="und-{code}" dir="auto"')
+    return markupsafe.Markup(' dir="auto"')
+
+
+def display_names(e: Entity) -> list[tuple[str, str]]:
+    """One form per script other than the canonical name, fullest first: ``[("Deva", ...)]``.
+
+    Within a script the form with most words wins (रवि मेहरा over मेहरा), then frequency.
+    """
+    out = []
+    for script, forms in e.alias_lists().items():
+        best = sorted(forms, key=lambda f: -len(f.split()))  # stable: frequency breaks ties
+        if best and best[0].casefold() != e.name.casefold():
+            out.append((script, best[0]))
+    return sorted(out, key=lambda sf: (sf[0] != "Latn", sf[0]))
+
+
+class Resolver:
+    """Entity ids to the live entity they ended up in (merges followed), cached."""
+
+    def __init__(self, sl: Storyline) -> None:
+        self.sl = sl
+        self._live: dict[str, Entity | None] = {}
+
+    def entity(self, eid: str) -> Entity | None:
+        if eid in self._live:
+            return self._live[eid]
+        seen = {eid}
+        row = self.sl.store.get_entity(eid)
+        e = Entity.from_row(row) if row else None
+        while e is not None and e.merged_into and e.merged_into not in seen:
+            seen.add(e.merged_into)
+            nxt = self.sl.store.get_entity(e.merged_into)
+            if nxt is None:
+                break
+            e = Entity.from_row(nxt)
+        for i in seen:
+            self._live[i] = e
+        return e
+
+
+@dataclass
+class KeyEntity:
+    """An entity as it appears in a set of articles (a story, an event, search hits)."""
+
+    entity: Entity
+    mentions: int  # in these articles
+    articles: int
+    names: list[tuple[str, str]] = field(default_factory=list)  # (script, form)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **entity_dict(self.entity),
+            "in_scope": {"mentions": self.mentions, "articles": self.articles},
+            "links": entity_links(self.entity.id),
+        }
+
+
+def entity_links(eid: str) -> dict[str, str]:
+    return {"html": f"/entities/{eid}", "api": f"/api/entities/{eid}"}
+
+
+def key_entities(
+    sl: Storyline, article_ids: Iterable[str], *, limit: int = 24, resolver: Resolver | None = None
+) -> list[KeyEntity]:
+    """Entities named in the articles, most mentioned first (ties: more articles)."""
+    resolver = resolver or Resolver(sl)
+    mentions: Counter[str] = Counter()
+    articles: Counter[str] = Counter()
+    live: dict[str, Entity] = {}
+    for aid in dict.fromkeys(article_ids):
+        in_article: set[str] = set()
+        for row in sl.store.article_mentions(aid):
+            e = resolver.entity(row["entity_id"])
+            if e is None:
+                continue
+            live[e.id] = e
+            mentions[e.id] += int(row["count"])
+            in_article.add(e.id)
+        articles.update(in_article)
+    order = sorted(mentions, key=lambda i: (-mentions[i], -articles[i], i))[:limit]
+    return [KeyEntity(live[i], mentions[i], articles[i], display_names(live[i])) for i in order]
+
+
+# -- highlighted article text -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    entity_id: str
+    type: str
+    title: str  # tooltip: "person: Ravi Mehra"
+
+
+def article_spans(sl: Storyline, article_id: str, text: str, resolver: Resolver) -> list[Span]:
+    """The article's entity mentions that still match its text, linked to live entities."""
+    spans = []
+    for row in sl.store.article_mentions(article_id):
+        e = resolver.entity(row["entity_id"])
+        if e is None:
+            continue
+        for m in row["data"].get("mentions", []):
+            start, end = m.get("start"), m.get("end")
+            if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
+                continue
+            if text[start:end] != m.get("surface"):
+                logger.debug("mention %r of %s is off its text; not highlighted", m, article_id)
+                continue
+            spans.append(Span(start, end, e.id, e.type, f"{TYPE_NAMES.get(e.type, e.type)}: "
+                              f"{e.name}"))
+    return sorted(spans, key=lambda s: (s.start, -s.end))
+
+
+def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each blank-line separated paragraph, whitespace trimmed, as
+    :func:`storyline.web.views.paragraphs` splits them."""
+    out = []
+    pos = 0
+    for m in [*_PARA_BREAK.finditer(text), None]:
+        end = m.start() if m else len(text)
+        chunk = text[pos:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            out.append((pos + lead, pos + len(chunk.rstrip())))
+        if m:
+            pos = m.end()
+    return out
+
+
+def highlight(
+    text: str, spans: list[Span], href_of: Callable[[str], str]
+) -> list[markupsafe.Markup]:
+    """Paragraphs of *text* as HTML, every character escaped, each entity mention wrapped in a
+    link to its entity page. Overlapping mentions keep the first; a mention that runs across a
+    paragraph break is left plain."""
+    out = []
+    todo = list(spans)
+    for p_start, p_end in _paragraph_bounds(text):
+        parts: list[str] = []
+        pos = p_start
+        while todo and todo[0].start < p_end:
+            s = todo.pop(0)
+            if s.start < pos or s.end > p_end:
+                continue  # overlaps the previous mention, starts before, or crosses a break
+            parts.append(str(markupsafe.escape(text[pos : s.start])))
+            parts.append(
+                f'<a class="ent t-{s.type.lower()}" href="{markupsafe.escape(href_of(s.entity_id))}"'
+                f' title="{markupsafe.escape(s.title)}">{markupsafe.escape(text[s.start : s.end])}</a>'
+            )
+            pos = s.end
+        parts.append(str(markupsafe.escape(text[pos:p_end])))
+        out.append(markupsafe.Markup("".join(parts)))
+    return out
+
+
+# -- quotes and conflicts ---------------------------------------------------------------------
+def quote_json(q: Quote) -> dict[str, Any]:
+    d = q.to_dict()
+    links = {"article": f"/articles/{q.article_id}"}
+    if q.speaker_entity:
+        links["speaker"] = f"/entities/{q.speaker_entity}"
+    if q.group_entity:
+        links["group"] = f"/entities/{q.group_entity}"
+    d["links"] = links
+    return d
+
+
+def conflict_json(c: Conflict) -> dict[str, Any]:
+    d = c.to_dict()
+    d["links"] = {"article_a": f"/articles/{c.article_a}", "article_b": f"/articles/{c.article_b}"}
+    return d
+
+
+@dataclass
+class QuoteGroup:
+    event_id: str | None
+    title: str
+    date: str | None
+    quotes: list[Quote]
+
+
+def group_quotes(quotes: list[Quote], events: list[tuple[str, str, str | None]]) -> list[QuoteGroup]:
+    """Quotes under their events, in the order of *events* ``(id, title, date)``; quotes of
+    other events (or none) come last. Within an event: named sources first, then by date."""
+    by_event: dict[str | None, list[Quote]] = {}
+    for q in quotes:
+        by_event.setdefault(q.event_id, []).append(q)
+    groups = []
+    for eid, title, date in events:
+        if eid in by_event:
+            groups.append(QuoteGroup(eid, title, date, by_event.pop(eid)))
+    for eid, qs in sorted(by_event.items(), key=lambda kv: kv[0] or "~"):
+        groups.append(QuoteGroup(eid, eid or "not in an event", None, qs))
+    for g in groups:
+        g.quotes.sort(key=lambda q: (q.claim.anonymous, q.date or "", q.article_id, q.claim.start))
+    return groups
+
+
+def briefs_for(sl: Storyline, quotes: Iterable[Quote], *extra: str) -> dict[str, ArticleBrief]:
+    """Article briefs (title, language, source) for the quotes' articles and *extra* ids."""
+    ids = dict.fromkeys([*(q.article_id for q in quotes), *extra])
+    return sl.store.article_briefs(ids)
+
+
+def profile_json(p: EntityProfile, story_titles: dict[str, str]) -> dict[str, Any]:
+    d = p.to_dict()
+    d["stories"] = [
+        {"id": sid, "articles": n, "title": story_titles.get(sid)} for sid, n in p.stories
+    ]
+    d["events"] = [{"id": eid, "articles": n} for eid, n in p.events]
+    d["links"] = {
+        **entity_links(p.entity.id),
+        "quotes": f"/api/quotes?entity={p.entity.id}",
+        "stories": f"/api/stories?entity={p.entity.id}",
+    }
+    return d
