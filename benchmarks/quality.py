@@ -65,7 +65,9 @@ class _Named:
         self.name, self.dim = name, dim
 
 
-def recluster(store, encoder_name: str, ev_cfg, st_cfg, batch: int = 64, entity_keys: bool = True):  # type: ignore[no-untyped-def]
+def recluster(
+    store, encoder_name: str, ev_cfg, st_cfg, batch: int = 64, entity_keys: bool = True, seed=None
+):  # type: ignore[no-untyped-def]
     """Re-run event + story clustering over the stored articles with new settings.
 
     Uses the engine's own code path (``Engine.place``) on a fresh in-memory store, feeding
@@ -75,6 +77,10 @@ def recluster(store, encoder_name: str, ev_cfg, st_cfg, batch: int = 64, entity_
     from storyline.store.memory import MemoryStore
 
     arts = list(store.iter_articles())
+    if seed is not None:  # a random arrival order (online robustness)
+        import random
+
+        random.Random(seed).shuffle(arts)
     for a in arts:  # entity keys are recomputed below (or left out: "before entities")
         a.keys = [k for k in a.keys if not k.startswith("@")]
         a.key_tf = {k: n for k, n in a.key_tf.items() if not k.startswith("@")}
@@ -102,6 +108,10 @@ def main() -> int:
     ap.add_argument("--only", default="seeds,sample,itn")
     ap.add_argument("--encoder", default="e5")
     ap.add_argument("--sweep", action="store_true", help="try a grid of event thresholds")
+    ap.add_argument("--batch", type=int, default=64, help="articles per clustering batch")
+    ap.add_argument(
+        "--orders", type=int, default=0, help="also try N random arrival orders (online robustness)"
+    )
     ap.add_argument(
         "--no-entity-keys",
         action="store_true",
@@ -132,11 +142,21 @@ def main() -> int:
                 (dataclasses.replace(EventConfig(), threshold=t), StoryConfig())
                 for t in (0.40, 0.45, 0.50, 0.55, 0.60)
             ]
-        for ev_cfg, st_cfg in configs:
+        runs = [(c, None) for c in configs]
+        runs += [(configs[0], seed) for seed in range(args.orders)]
+        for (ev_cfg, st_cfg), seed in runs:
             ev_of, st_of = recluster(
-                sl.store, sl._encoder.name, ev_cfg, st_cfg, entity_keys=not args.no_entity_keys
+                sl.store,
+                sl._encoder.name,
+                ev_cfg,
+                st_cfg,
+                batch=args.batch,
+                entity_keys=not args.no_entity_keys,
+                seed=seed,
             )
-            tag = f"{name} thr={ev_cfg.threshold:.2f}"
+            tag = f"{name} thr={ev_cfg.threshold:.2f} batch={args.batch}"
+            if seed is not None:
+                tag += f" order={seed}"
             if not gold:
                 sizes = Counter(Counter(ev_of.values()).values())
                 print(

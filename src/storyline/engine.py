@@ -33,6 +33,7 @@ from storyline.store.base import Store
 log = logging.getLogger(__name__)
 
 TOLERANCE = {"day": 0.0, "month": 15.0, "year": 183.0}
+FLOATING_MAX = 2000  # undated articles kept in memory to be re-seated as their events grow
 
 
 @dataclass
@@ -141,6 +142,7 @@ class Engine:
         self._titles: dict[str, tuple[str, str]] = {}
         self._pending_merges: list[MergeLogEntry] = []
         self._langs_touched: set[str] = set()
+        self._floating: dict[str, Item] = {}  # undated articles of this session (re-seated)
         self._load_state()
 
     # state -------------------------------------------------------------------------------
@@ -304,7 +306,13 @@ class Engine:
                 ev.title = a.title
                 ev.title_lang = item.lang
             joins.append(r)
+            if (item.day is None or item.tolerance > 3) and not a.dup_of:
+                self._floating[a.id] = item
         merges = self.events.consolidate()
+        if len(self._floating) > FLOATING_MAX:
+            for k in list(self._floating)[: len(self._floating) - FLOATING_MAX]:
+                del self._floating[k]
+        merges.extend(self.events.reseat(list(self._floating.values())))
         self._retitle(vecs)
         for m in merges:
             for gone in m.sources:
@@ -457,7 +465,7 @@ class Engine:
                 self.store.put_story(self._story(s))
                 s.dirty = False
             for m in merges:
-                if m.kind == "event-split":
+                if m.kind in ("event-split", "article-move"):
                     moved.update(m.detail.get("articles", []))
             for aid in sorted(moved):
                 old = self.store.get_article(aid)

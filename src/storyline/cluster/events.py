@@ -203,6 +203,28 @@ class EventClusterer:
         return s, names, gap
 
     # learning ----------------------------------------------------------------------------
+    def _best(
+        self, item: Item
+    ) -> tuple[tuple[float, str, float, float, float | None] | None, tuple[float, str] | None]:
+        """The best and runner-up events for an item: (score, id, dense, names, gap)."""
+        mat, ids = self._matrix()
+        best: tuple[float, str, float, float, float | None] | None = None
+        second: tuple[float, str] | None = None
+        if len(ids):
+            dense_all = mat @ item.vec
+            order = np.argsort(-dense_all)[:50]
+            for idx in order:
+                ev = self.events[ids[int(idx)]]
+                d = float(dense_all[idx])
+                s, names, gap = self.score(item, ev, d)
+                if best is None or s > best[0]:
+                    if best is not None:
+                        second = (best[0], best[1])
+                    best = (s, ev.id, d, names, gap)
+                elif second is None or s > second[0]:
+                    second = (s, ev.id)
+        return best, second
+
     def learn_one(self, item: Item) -> JoinReason:
         """Assign one article to an event (joining or founding one); returns the reason."""
         if item.id in self.article_event:
@@ -222,22 +244,7 @@ class EventClusterer:
                 best_other=None,
                 best_other_score=None,
             )
-        mat, ids = self._matrix()
-        best: tuple[float, str, float, float, float | None] | None = None
-        second: tuple[float, str] | None = None
-        if len(ids):
-            dense_all = mat @ item.vec
-            order = np.argsort(-dense_all)[:50]
-            for idx in order:
-                ev = self.events[ids[int(idx)]]
-                d = float(dense_all[idx])
-                s, names, gap = self.score(item, ev, d)
-                if best is None or s > best[0]:
-                    if best is not None:
-                        second = (best[0], best[1])
-                    best = (s, ev.id, d, names, gap)
-                elif second is None or s > second[0]:
-                    second = (s, ev.id)
+        best, second = self._best(item)
         if best is not None and best[0] >= self.cfg.threshold:
             s, ev_id, d, names, gap = best
             self._add(self.events[ev_id], item)
@@ -367,22 +374,77 @@ class EventClusterer:
         new = EventState(id=self._new_id(), vec_sum=np.zeros_like(src.vec_sum))
         self.events[new.id] = new
         for item in items:
-            src.members.remove(item.id)
-            if not item.dup_of:
-                src.vec_sum = src.vec_sum - item.vec
-                src.keys.subtract(item.keys)
-                src.n_unique -= 1
-            if item.day is not None and item.tolerance <= 3 and item.day in src.days:
-                src.days.remove(item.day)
-            elif item.day is not None and item.day in src.est_days:
-                src.est_days.remove(item.day)
-            src.langs[item.lang] -= 1
+            self._remove(src, item)
             self._add(new, item)
-        src.keys = Counter({k: v for k, v in src.keys.items() if v > 1e-9})
-        src.langs = Counter({k: v for k, v in src.langs.items() if v > 0})
-        src.dirty = True
         self._mat = None
         return new
+
+    def _remove(self, ev: EventState, item: Item) -> None:
+        ev.members.remove(item.id)
+        if not item.dup_of:
+            ev.vec_sum = ev.vec_sum - item.vec
+            ev.keys.subtract(item.keys)
+            ev.keys = Counter({k: v for k, v in ev.keys.items() if v > 1e-9})
+            ev.n_unique -= 1
+        if item.day is not None and item.tolerance <= 3 and item.day in ev.days:
+            ev.days.remove(item.day)
+        elif item.day is not None and item.day in ev.est_days:
+            ev.est_days.remove(item.day)
+        ev.langs[item.lang] -= 1
+        if ev.langs[item.lang] <= 0:
+            del ev.langs[item.lang]
+        ev.dirty = True
+        self.article_event.pop(item.id, None)
+        self._update_row(ev)
+
+    def reseat(self, items: list[Item], margin: float = 0.02) -> list[MergeLogEntry]:
+        """Move loosely placed articles (undated ones) to a clearly better event.
+
+        An undated article that arrived before the dated reports of its event may have
+        founded or joined a sibling event; once the others have arrived, it is scored again
+        against every event with itself left out of its own, and moves when another event
+        beats its own by ``margin``. Each move is logged as ``article-move``.
+        """
+        out: list[MergeLogEntry] = []
+        for item in items:
+            cur_id = self.article_event.get(item.id)
+            if cur_id is None or item.dup_of:
+                continue
+            cur = self.events[cur_id]
+            if not cur.alive or len(cur.members) < 2:
+                continue
+            self._remove(cur, item)
+            best, _ = self._best(item)
+            own = next((b for b in [best] if b is not None and b[1] == cur.id), None)
+            own_score = own[0] if own else self._score_of(item, cur)
+            if (
+                best is not None
+                and best[1] != cur.id
+                and best[0] >= self.cfg.threshold
+                and best[0] > own_score + margin
+            ):
+                target = self.events[best[1]]
+                self._add(target, item)
+                entry = MergeLogEntry(
+                    kind="article-move",
+                    target=target.id,
+                    sources=[cur.id],
+                    detail={
+                        "articles": [item.id],
+                        "score": round(best[0], 4),
+                        "was": round(own_score, 4),
+                        "reason": "undated article re-scored after its event's reports arrived",
+                    },
+                )
+                self.merges.append(entry)
+                out.append(entry)
+            else:
+                self._add(cur, item)
+        return out
+
+    def _score_of(self, item: Item, ev: EventState) -> float:
+        dense = float(ev.centroid @ item.vec) if ev.n_unique else 0.0
+        return self.score(item, ev, dense)[0]
 
     def touched(self) -> list[EventState]:
         return [e for e in self.events.values() if e.dirty]
