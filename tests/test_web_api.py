@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import storyline
 from storyline.api import Storyline
 from storyline.cli import cli
 from storyline.web import ServeError, check_bind, create_app
+from storyline.web.docs import downgrade
 from storyline.web.guard import host_of, is_local_host
 
 SAMPLE = Path(storyline.__file__).parent / "sample" / "articles.jsonl"
@@ -155,10 +157,57 @@ def test_openapi_lists_the_api(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for p in ("/api/stories", "/api/stories/{story_id}", "/api/events/{event_id}",
               "/api/articles", "/api/search", "/api/ingest", "/api/ingest/file",
-              "/api/merge-log", "/api/quarantine", "/api/health", "/api/metrics"):
+              "/api/merge-log", "/api/quarantine", "/api/health", "/api/metrics",
+              "/api/entities", "/api/entities/{ref}", "/api/quotes", "/api/conflicts"):
         assert p in paths, p
-    assert not any(p.startswith("/stories") for p in paths)  # UI pages stay out
-    assert client.get("/docs").status_code == 200
+    assert not any(p.startswith(("/stories", "/entities", "/docs")) for p in paths)  # UI stays out
+    assert {"entity"} <= {q["name"] for q in paths["/api/stories"]["get"]["parameters"]}
+    assert {"entity"} <= {q["name"] for q in paths["/api/search"]["get"]["parameters"]}
+
+
+def test_docs_are_served_offline(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    urls = re.findall(r"""(?:src|href|url)\s*[=:]\s*["']([^"']+)["']""", page.text)
+    assert len(urls) >= 4 and all(u.startswith("/") and not u.startswith("//") for u in urls)
+    assert "http" not in page.text  # no CDN, no absolute URL of any kind
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self' 'sha256-" in csp and "unsafe-inline" not in csp.split(";")[1]
+    for asset, kind in (("swagger-ui-bundle.js", "javascript"), ("swagger-ui.css", "text/css")):
+        assert f"/docs/assets/{asset}" in urls
+        r = client.get(f"/docs/assets/{asset}")
+        assert r.status_code == 200 and kind in r.headers["content-type"] and len(r.content) > 1000
+    for other in ("index.html", "swagger-initializer.js", "../__init__.py"):
+        assert client.get(f"/docs/assets/{other}").status_code == 404, other
+
+
+def test_docs_spec_is_openapi_30(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    old = client.get("/docs/openapi-3.0.json").json()
+    assert spec["openapi"].startswith("3.1") and old["openapi"] == "3.0.3"
+    assert old["paths"].keys() == spec["paths"].keys()
+    text = json.dumps(old)
+    assert '"type": "null"' not in text and '"const"' not in text
+    lang = next(q for q in old["paths"]["/api/stories"]["get"]["parameters"]
+                 if q["name"] == "lang")
+    assert lang["schema"]["nullable"] is True and lang["schema"]["type"] == "string"
+
+
+def test_docs_downgrade_rewrites_31_forms() -> None:
+    schema = {
+        "anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}],
+        "properties": {
+            "a": {"type": ["integer", "null"], "exclusiveMinimum": 0},
+            "b": {"const": "x", "examples": ["x"]},
+            "c": {"type": "string", "contentMediaType": "application/octet-stream"},
+        },
+    }
+    out = downgrade(schema)
+    assert out["nullable"] is True and out["allOf"] == [{"$ref": "#/components/schemas/X"}]
+    assert out["properties"]["a"] == {"type": "integer", "nullable": True, "minimum": 0,
+                                      "exclusiveMinimum": True}
+    assert out["properties"]["b"] == {"enum": ["x"], "example": "x"}
+    assert out["properties"]["c"] == {"type": "string", "format": "binary"}
 
 
 # -- search --------------------------------------------------------------------------------------

@@ -176,15 +176,19 @@ def create_app(
     """
     if max_body <= 0:
         raise ServeError(f"max_body must be a positive number of bytes, not {max_body}")
-    from storyline.web import feeds, routes_api, routes_ui
+    from storyline.web import feeds, routes_api, routes_people, routes_ui
+    from storyline.web.docs import install_docs
 
     templates = Jinja2Templates(directory=str(TEMPLATES))
     install_template_helpers(templates, version=__version__)
     app = FastAPI(
         title="storyline",
         version=__version__,
+        docs_url=None,  # served from the packaged Swagger UI by install_docs, not a CDN
+        redoc_url=None,
         description=(
-            "Multilingual news story tracker: stories, events, articles, search, ingest. "
+            "Multilingual news story tracker: stories, events, articles, people (entities, "
+            "quotes, conflicting claims), search, ingest. "
             "Listings take `limit`/`offset` and return `total`; errors are "
             '`{"error": {"code", "message"}}`. Write endpoints need a bearer token when the '
             "server has one."
@@ -195,8 +199,11 @@ def create_app(
     )
     _install_error_handlers(app)
     app.include_router(routes_api.router)
+    app.include_router(routes_people.api)
     app.include_router(feeds.router)
     app.include_router(routes_ui.router)
+    app.include_router(routes_people.ui)
+    install_docs(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=max_body)

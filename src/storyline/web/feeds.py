@@ -20,7 +20,15 @@ from storyline import __version__
 from storyline.api import Storyline, event_date
 from storyline.model import Article
 from storyline.web.app import WebState, state_of
-from storyline.web.search import QUERY_HELP, Kind, Mode, SearchParams, plain, run_search
+from storyline.web.search import (
+    ENTITY_HELP,
+    QUERY_HELP,
+    Kind,
+    Mode,
+    SearchParams,
+    plain,
+    run_search,
+)
 from storyline.web.views import lang_attr, lang_name
 
 logger = logging.getLogger(__name__)
@@ -195,10 +203,11 @@ def search_feed(
     source: str | None = None,
     story: str | None = None,
     event: str | None = None,
+    entity: Annotated[str | None, Query(description=ENTITY_HELP)] = None,
 ) -> Response:
     """The best matches (at most 50), newest first: subscribe to follow a topic."""
-    params = SearchParams(q, kind, mode, lang, date_from, date_to, source, story, event)
-    hits = run_search(state, params, limit=FEED_HITS, offset=0).hits
+    params = SearchParams(q, kind, mode, lang, date_from, date_to, source, story, event, entity)
+    hits = run_search(state, params, limit=FEED_HITS, offset=0, entities=False).hits
     fallback = "1970-01-01T00:00:00Z"
     entries = []
     for h in hits:
@@ -222,7 +231,7 @@ def search_feed(
     })
     body = render_feed(
         feed_id=atom_id("search", f"{kind}|{mode}|{q}|{lang}|{date_from}|{date_to}|{source}|"
-                        f"{story}|{event}"),
+                        f"{story}|{event}" + (f"|{entity}" if entity else "")),
         title=f"storyline search: {q}",
         subtitle=f"{kind} matches ({mode}), newest first",
         self_url=str(request.url),

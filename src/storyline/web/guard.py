@@ -239,7 +239,8 @@ class HostGuardMiddleware:
 
 
 # Pages are served from this origin only: no inline scripts or styles, no third-party
-# resources. FastAPI's /docs page loads Swagger UI from a CDN, so it keeps its own policy.
+# resources. /docs sets its own policy (its inline Swagger UI setup allowed by hash; see
+# storyline.web.docs).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"

@@ -20,7 +20,7 @@ import markupsafe
 from storyline.api import Storyline
 from storyline.api_people import EntityProfile, Quote, entity_dict
 from storyline.entities import Entity
-from storyline.quotes import Conflict
+from storyline.quotes import Claim, Conflict
 from storyline.store.textquery import ArticleBrief
 
 logger = logging.getLogger(__name__)
@@ -199,10 +199,10 @@ def highlight(
             if s.start < pos or s.end > p_end:
                 continue  # overlaps the previous mention, starts before, or crosses a break
             parts.append(str(markupsafe.escape(text[pos : s.start])))
-            parts.append(
-                f'<a class="ent t-{s.type.lower()}" href="{markupsafe.escape(href_of(s.entity_id))}"'
-                f' title="{markupsafe.escape(s.title)}">{markupsafe.escape(text[s.start : s.end])}</a>'
-            )
+            kind = re.sub(r"[^a-z]", "", s.type.lower())
+            href, title = markupsafe.escape(href_of(s.entity_id)), markupsafe.escape(s.title)
+            surface = markupsafe.escape(text[s.start : s.end])
+            parts.append(f'<a class="ent t-{kind}" href="{href}" title="{title}">{surface}</a>')
             pos = s.end
         parts.append(str(markupsafe.escape(text[pos:p_end])))
         out.append(markupsafe.Markup("".join(parts)))
@@ -235,7 +235,9 @@ class QuoteGroup:
     quotes: list[Quote]
 
 
-def group_quotes(quotes: list[Quote], events: list[tuple[str, str, str | None]]) -> list[QuoteGroup]:
+def group_quotes(
+    quotes: list[Quote], events: list[tuple[str, str, str | None]]
+) -> list[QuoteGroup]:
     """Quotes under their events, in the order of *events* ``(id, title, date)``; quotes of
     other events (or none) come last. Within an event: named sources first, then by date."""
     by_event: dict[str | None, list[Quote]] = {}
@@ -245,11 +247,36 @@ def group_quotes(quotes: list[Quote], events: list[tuple[str, str, str | None]])
     for eid, title, date in events:
         if eid in by_event:
             groups.append(QuoteGroup(eid, title, date, by_event.pop(eid)))
-    for eid, qs in sorted(by_event.items(), key=lambda kv: kv[0] or "~"):
-        groups.append(QuoteGroup(eid, eid or "not in an event", None, qs))
+    for other, qs in sorted(by_event.items(), key=lambda kv: kv[0] or "~"):
+        groups.append(QuoteGroup(other, other or "not in an event", None, qs))
     for g in groups:
         g.quotes.sort(key=lambda q: (q.claim.anonymous, q.date or "", q.article_id, q.claim.start))
     return groups
+
+
+def claim_key(article_id: str, claim: Claim) -> str:
+    """Identifies a claim within the store: its article and character span."""
+    return f"{article_id}:{claim.start}:{claim.end}"
+
+
+def claim_index(quotes: Iterable[Quote]) -> dict[str, Quote]:
+    """Quotes by :func:`claim_key` (to find a conflict side's speaker entity)."""
+    return {claim_key(q.article_id, q.claim): q for q in quotes}
+
+
+def quote_entities(
+    sl: Storyline, quotes: Iterable[Quote], resolver: Resolver | None = None
+) -> dict[str, Entity]:
+    """The speakers' and source groups' entities by the ids the quotes carry."""
+    resolver = resolver or Resolver(sl)
+    out = {}
+    for q in quotes:
+        for eid in (q.speaker_entity, q.group_entity):
+            if eid and eid not in out:
+                e = resolver.entity(eid)
+                if e is not None:
+                    out[eid] = e
+    return out
 
 
 def briefs_for(sl: Storyline, quotes: Iterable[Quote], *extra: str) -> dict[str, ArticleBrief]:

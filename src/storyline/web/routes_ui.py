@@ -1,8 +1,9 @@
 """The web UI: server-rendered pages (Jinja2) over the same store as the API.
 
 Each handler copies what its page needs out of the store under the lock (one
-:meth:`WebState.run` call), then renders. The story page passes ``entities`` and ``quotes``
-as None: the template has slots for them, filled once the store offers those lists.
+:meth:`WebState.run` call), then renders. Story, event and article pages also show the
+entities their articles name and the claims (quotes) in them; the entity pages themselves
+are in :mod:`storyline.web.routes_people`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,20 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from storyline.api import Storyline, event_date
-from storyline.errors import StorylineError
+from storyline.entities import Entity
+from storyline.errors import NotFoundError, StorylineError
 from storyline.model import MergeLogEntry
 from storyline.web.app import WebState, state_of
+from storyline.web.people import (
+    Resolver,
+    article_spans,
+    briefs_for,
+    claim_index,
+    group_quotes,
+    highlight,
+    key_entities,
+    quote_entities,
+)
 from storyline.web.search import Kind, Mode, SearchParams, marked, run_search
 from storyline.web.viz import sparkline, timeline_axis
 
@@ -27,6 +39,7 @@ router = APIRouter(include_in_schema=False)
 State = Annotated[WebState, Depends(state_of)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
+ENTITY_CHOICES = 60  # names suggested by the story list's entity filter
 
 
 def render(request: Request, name: str, context: dict[str, Any]) -> Response:
@@ -55,24 +68,38 @@ def stories_page(
     request: Request,
     state: State,
     lang: str | None = None,
+    entity: Annotated[str, Query(max_length=200)] = "",
     limit: Limit = 30,
     offset: Offset = 0,
 ) -> Response:
+    entity = entity.strip()
+
     def load(sl: Storyline) -> dict[str, Any]:
         every = sl.stories()
         shown = [s for s in every if not lang or lang in s.languages]
+        found, naming, error = None, {}, None
+        if entity:
+            try:
+                found = sl.entity(entity)
+            except NotFoundError as exc:
+                error = str(exc)
+            naming = dict(found.stories) if found else {}
+            shown = [s for s in shown if s.id in naming]
         rows = []
         for s in shown[offset : offset + limit]:
             dates = [a.date.value if a.date else None for a in sl.articles(story_id=s.id)]
-            rows.append({"story": s, "spark": sparkline(dates)})
+            rows.append({"story": s, "spark": sparkline(dates), "naming": naming.get(s.id)})
         return {
             "rows": rows,
             "total": len(shown),
             "languages": _langs_of([s.languages for s in every]),
+            "entity_found": found.entity if found else None,
+            "entity_error": error,
+            "entity_choices": [e.name for e in sl.entities(limit=ENTITY_CHOICES)],
         }
 
     ctx = state.run(load)
-    ctx.update(lang=lang or "", limit=limit, offset=offset)
+    ctx.update(lang=lang or "", entity=entity, limit=limit, offset=offset)
     return render(request, "stories.html", ctx)
 
 
@@ -81,18 +108,27 @@ def story_page(request: Request, state: State, story_id: str) -> Response:
     def load(sl: Storyline) -> dict[str, Any]:
         s = sl.story(story_id)
         tl = sl.timeline(story_id)
+        quotes = sl.quotes(story=story_id)
+        conflicts = sl.conflicts(story=story_id)
+        ids = [a.id for t in tl for a in t.articles]
         return {
             "story": s,
             "timeline": tl,
             "merge_log": _merged_log(sl, [story_id, *s.event_ids]),
+            "entities": key_entities(sl, ids),
+            "quotes": quotes,
+            "conflicts": conflicts,
+            "briefs": briefs_for(sl, quotes, *ids),
+            "ents": quote_entities(sl, quotes),
+            "claims": claim_index(quotes),
         }
 
     ctx = state.run(load)
     ctx["axis"] = timeline_axis(ctx["timeline"])
     top = sorted(ctx["story"].keys.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
     ctx["shared_names"] = [k for k, _ in top]
-    # Slots for the entity and quote lists (Storyline.entities / .quotes): None hides them.
-    ctx.update(entities=None, quotes=None)
+    events = [(t.event.id, t.event.title or t.event.id, t.date) for t in ctx["timeline"]]
+    ctx["quote_groups"] = group_quotes(ctx["quotes"], events)
     return render(request, "story.html", ctx)
 
 
@@ -126,6 +162,7 @@ def event_page(request: Request, state: State, event_id: str) -> Response:
         story = sl.store.get_story(e.story_id) if e.story_id else None
         articles = list(sl.articles(event_id=event_id))
         date, estimate = event_date(e, articles)  # as on the story timeline
+        quotes = sl.quotes(event=event_id)
         return {
             "event": e,
             "date": date,
@@ -134,6 +171,12 @@ def event_page(request: Request, state: State, event_id: str) -> Response:
             "articles": articles,
             "why": {j.article_id: j for j in sl.explain(event_id)},
             "merge_log": _merged_log(sl, [event_id]),
+            "entities": key_entities(sl, [a.id for a in articles]),
+            "quotes": quotes,
+            "conflicts": sl.conflicts(event=event_id),
+            "briefs": briefs_for(sl, quotes, *(a.id for a in articles)),
+            "ents": quote_entities(sl, quotes),
+            "claims": claim_index(quotes),
         }
 
     return render(request, "event.html", state.run(load))
@@ -141,16 +184,30 @@ def event_page(request: Request, state: State, event_id: str) -> Response:
 
 @router.get("/articles/{ref}", name="ui_article")
 def article_page(request: Request, state: State, ref: str) -> Response:
+    def href(eid: str) -> str:
+        return request.scope.get("root_path", "") + str(
+            request.app.url_path_for("ui_entity", ref=eid)
+        )
+
     def load(sl: Storyline) -> dict[str, Any]:
         a = sl.article(ref)
+        resolver = Resolver(sl)
+        quotes = sl.quotes(article=a.id)
         return {
             "article": a,
             "event": sl.store.get_event(a.event_id) if a.event_id else None,
             "story": sl.store.get_story(a.story_id) if a.story_id else None,
             "original": sl.store.get_article(a.dup_of) if a.dup_of else None,
+            "spans": article_spans(sl, a.id, a.text, resolver),
+            "entities": key_entities(sl, [a.id], resolver=resolver),
+            "quotes": quotes,
+            "ents": quote_entities(sl, quotes, resolver),
+            "briefs": {},
         }
 
-    return render(request, "article.html", state.run(load))
+    ctx = state.run(load)
+    ctx["text_html"] = highlight(ctx["article"].text, ctx["spans"], href)
+    return render(request, "article.html", ctx)
 
 
 @router.get("/quarantine", name="ui_quarantine")
@@ -176,10 +233,12 @@ def search_page(
     date_to: str = "",
     story: str = "",
     event: str = "",
+    entity: Annotated[str, Query(max_length=200)] = "",
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Offset = 0,
 ) -> Response:
-    params = SearchParams(q.strip(), kind, mode, lang, date_from, date_to, source, story, event)
+    params = SearchParams(q.strip(), kind, mode, lang, date_from, date_to, source, story, event,
+                          entity.strip())
     ctx: dict[str, Any] = {"p": params, "limit": limit, "offset": offset, "result": None,
                            "error": None}
     if params.q:
@@ -190,4 +249,17 @@ def search_page(
     feed = {k: v for k, v in vars(params).items() if v}
     ctx["feed_query"] = urlencode(feed)
     ctx["marked"] = marked
+    ref = params.entity or ""
+    ctx["entity_id"] = ctx["entity_name"] = ref
+    if ref:  # the active filter's entity, for its chip and facet
+
+        def find(sl: Storyline) -> Entity | None:
+            try:
+                return sl.entity(ref).entity
+            except NotFoundError:
+                return None
+
+        found = state.run(find)
+        if found is not None:
+            ctx.update(entity_id=found.id, entity_name=found.name)
     return render(request, "search.html", ctx)

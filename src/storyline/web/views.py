@@ -182,6 +182,8 @@ def _fmt_days(x: float | None) -> str:
 
 
 def install_template_helpers(templates: Jinja2Templates, *, version: str) -> None:
+    from storyline.web.people import TYPE_NAMES, claim_key, script_attrs, script_name
+
     env = templates.env
     env.globals.update(
         version=version,
@@ -193,6 +195,10 @@ def install_template_helpers(templates: Jinja2Templates, *, version: str) -> Non
         article_lang=article_lang,
         text_attrs=text_attrs,
         group_by_lang=group_by_lang,
+        script_attrs=script_attrs,
+        claim_key=claim_key,
+        script_name=script_name,
+        type_name=lambda t: TYPE_NAMES.get(t, str(t).lower()),
     )
     env.filters.update(score=_fmt_score, days=_fmt_days, paragraphs=paragraphs)
     env.trim_blocks = True
