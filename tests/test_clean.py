@@ -383,3 +383,27 @@ def test_support_and_subscribe_blocks() -> None:
 def test_empty_and_blank() -> None:
     assert clean_text("") == CleanResult("", [])
     assert clean_text(" \n\u200b\n ").text == ""
+
+
+def test_reader_comments_after_a_closing_subscribe_box_are_dropped() -> None:
+    raw = "\n".join(
+        [
+            "The municipal council approved the new water plan on Tuesday.",
+            "The plan covers 40 wards and will cost Rs 120 crore over three years.",
+            "Officials said work would begin in June.",
+            "Quality journalism costs money and needs readers to pay for it.",
+            "SUBSCRIBE NOW",
+            "Sir, this article is biased and one-sided.",
+            "The Paper Stop your propaganda.",
+        ]
+    )
+    res = clean_text(raw)
+    assert res.text.endswith("begin in June.")
+    rules = {r.rule for r in res.removed}
+    assert "comments-after-subscribe-box" in rules
+    # a box near the top is a banner or a mid-story box: the story below it stays
+    top = clean_text("SUBSCRIBE NOW\n" + raw.split("\nQuality")[0])
+    assert "approved the new water plan" in top.text and "begin in June" in top.text
+    # "Support our journalism" closes the story even when the comments are very long
+    long = raw.replace("SUBSCRIBE NOW", "Support Our Journalism") + "\nGreat piece." * 50
+    assert clean_text(long).text.endswith("begin in June.")

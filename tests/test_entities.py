@@ -304,3 +304,20 @@ def test_top_entities_on_real_news_are_names() -> None:
     cross = [e for e in ents if {"Latn", "Deva"} <= set(e.aliases) and e.type != "OTHER"]
     assert len(cross) >= 40
     assert {"India", "Delhi", "Narendra Modi"} <= {e.name for e in cross}
+
+
+def test_everyday_hindi_words_do_not_become_sound_alike_names() -> None:
+    linker = EntityLinker()
+    linker.link_article(
+        "e1", "Prasar Bharati said Chris Zahn and Amitabh Bachchan met Narendra Modi.", "en"
+    )
+    ms = linker.link_article(
+        "h1",
+        "अस्पताल में भर्ती मरीजों की संख्या बढ़ती जा रही है, जहां दवाएं मिलती हैं। "
+        "बचने के लिए लोग घर पर हैं। प्रधानमंत्री नरेंद्र मोदी ने बैठक की।",
+        "hi",
+    )
+    surfaces = {m.surface for m in ms}
+    assert not surfaces & {"भर्ती", "बढ़ती", "जहां", "दवाएं", "मिलती", "बचने"}
+    modi = next(e for e in linker.entities() if e.name == "Narendra Modi")
+    assert any("मोदी" in m.surface and m.entity_id == modi.id for m in ms)  # names still link

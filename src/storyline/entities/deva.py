@@ -9,6 +9,7 @@ from storyline.entities.keys import deva_acronym, same_word, token_key
 from storyline.entities.lexicon import (
     DEVA_BOUNDARY,
     DEVA_COMMON,
+    DEVA_CORPUS_COMMON,
     DEVA_CUE_MODIFIERS,
     DEVA_NAMELIKE,
     DEVA_NEVER,
@@ -114,6 +115,10 @@ def _known(toks: list[Token], known: KnownLookup | None) -> list[Candidate]:
             words = tuple(x.text for x in toks[i:j])
             if words[0] in HINDI_STOP or words[-1] in HINDI_STOP:
                 continue
+            if any(w in DEVA_CORPUS_COMMON for w in words) and all(
+                w in DEVA_NEVER or _verbal(w) for w in words
+            ):
+                continue  # "वर्षीय पुरुष", "मामले आए": everyday words that sound like a name
             if size == 1 and (words[0] in DEVA_NEVER or words[0] in DEVA_NAMELIKE
                               or len(token_key(words[0])) < 2 or _letter(words[0])):
                 continue

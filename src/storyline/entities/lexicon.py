@@ -4,7 +4,24 @@ common words that must never become (part of) a name. Latin entries are lower-ca
 
 from __future__ import annotations
 
+import gzip
+import logging
+from importlib import resources
+
 from storyline.text.stopwords import HINDI_STOP, LATIN_STOP
+
+log = logging.getLogger(__name__)
+
+
+def _resource_words(name: str) -> frozenset[str]:
+    """A shipped word list (``storyline/resources``), one word per line, gzip'd."""
+    try:
+        ref = resources.files("storyline.resources").joinpath(name)
+        with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+            return frozenset(w for w in fh.read().split() if w)
+    except (FileNotFoundError, OSError):  # pragma: no cover - packaging
+        log.warning("resources/%s missing: Hindi common words may be taken for names", name)
+        return frozenset()
 
 
 def word_set(block: str) -> frozenset[str]:
@@ -234,7 +251,12 @@ DEVA_NAMELIKE = word_set("""
 सूर्य स्नेह विनय विवेक संतोष आनंद अमन गौरव मधु कल्पना ममता हर्ष भारती विद्या सुधा माया लता
 मीना किशोर सुमन पवन अमर अजय विकास उमा गीता
 """)
-DEVA_NEVER = HINDI_STOP | DEVA_COMMON
+# Frequent Hindi words with no English-capitalised sound-alike of similar frequency (built from
+# corpus statistics by scripts/build_hindi_common.py), plus sound-alikes too rare for it.
+DEVA_CORPUS_COMMON = _resource_words("hindi_common.txt.gz") | word_set("""
+बढ़ती बढ़ते बढ़ता सत्र बचाने बचाव परन्तु परंतु मिलते मिला मिली
+""")
+DEVA_NEVER = HINDI_STOP | DEVA_COMMON | DEVA_CORPUS_COMMON
 # Hindi words after a name that close it (postpositions, conjunctions, honorific).
 DEVA_BOUNDARY = word_set("""
 ने को की का के से में पर और व तथा एवं या जी भी ही तो है हैं था थे थी कहा बताया

@@ -105,25 +105,37 @@ _PLATFORMS = (
 )
 # Prompts that are boilerplate whatever follows them on the line.
 _SOCIAL = re.compile(
-    r"(?:(?:follow|like|join|find) us (?:on|at) " + _PLATFORMS
-    + r"|join (?:our|the) .{0,40}?" + _PLATFORMS + r"(?: channel| group| community)"
+    r"(?:(?:follow|like|join|find) us (?:on|at) "
+    + _PLATFORMS
+    + r"|join (?:our|the) .{0,40}?"
+    + _PLATFORMS
+    + r"(?: channel| group| community)"
     + r"|(?:click|tap) here to (?:join|follow|subscribe)"
     + r"|síguenos en|suivez-nous sur|rejoignez notre|folgen sie uns|únete a nuestro"
     + r"|हमें .{0,30}(?:फॉलो|फ़ॉलो|लाइक|सब्सक्राइब|ज्वाइन|जॉइन) कर"
-    + r"|" + _PLATFORMS + r".{0,30}(?:पर )?(?:हमें )?(?:फॉलो|फ़ॉलो|ज्वाइन|जॉइन|सब्सक्राइब|लाइक) कर)",
+    + r"|"
+    + _PLATFORMS
+    + r".{0,30}(?:पर )?(?:हमें )?(?:फॉलो|फ़ॉलो|ज्वाइन|जॉइन|सब्सक्राइब|लाइक) कर)",
     _I,
 )
 # "Follow <outlet/author> on Twitter": only when that is the whole line (a sentence can start
 # "Join the protest on Facebook, ...").
 _SOCIAL_SHORT = re.compile(
-    r"(?:also )?(?:follow|join) .{1,40}? on " + _PLATFORMS
-    + r"(?:\s*(?:,|and|&|or)\s*" + _PLATFORMS + r")*(?: (?:for|to) .{0,60})?\W*", _I)
+    r"(?:also )?(?:follow|join) .{1,40}? on "
+    + _PLATFORMS
+    + r"(?:\s*(?:,|and|&|or)\s*"
+    + _PLATFORMS
+    + r")*(?: (?:for|to) .{0,60})?\W*",
+    _I,
+)
 # a prompt line never reports speech
 _REPORTING = re.compile(r"\b(?:said|says|told|urged|asked|added|according)\b", _I)
 _NOW_ON = re.compile(r".{0,60}?\bis now on " + _PLATFORMS + r"\b", _I)
 _CTA = re.compile(
     r"click here|tap here|join (?:our|us)|subscribe to (?:our|us)|follow us|stay updated|"
-    r"download (?:our|the)", _I)
+    r"download (?:our|the)",
+    _I,
+)
 _APP = re.compile(
     r"(?:for (?:all )?(?:the )?latest .{0,80}?(?:news|updates).{0,20}?download .{0,60}?\bapp\b"
     r"|download (?:the )?.{0,60}?\bapp\b\W{0,3}$|(?:get|install) (?:the )?.{0,40}?\bapp\b\W{0,3}$"
@@ -404,7 +416,9 @@ def _mark_lead_duplicates(lines: list[str], removed: dict[int, str]) -> dict[int
 
 _BYLINE = re.compile(
     r"(?:by|with inputs|inputs from|written by|edited by|reported by|disclaimer|source|"
-    r"इनपुट|रिपोर्ट|por|par|von)\b", _I)
+    r"इनपुट|रिपोर्ट|por|par|von)\b",
+    _I,
+)
 _ORPHAN_AFTER = {"advertisement", "video-promo", "also-read", "topic-footer"}
 
 
@@ -431,6 +445,25 @@ def _mark_orphan_headlines(lines: list[str], removed: dict[int, str]) -> None:
         break  # only the last kept line can be an orphan
 
 
+# A subscription box that closes the story: what follows it on such pages is reader comments
+# and promotions, never the article. "Support our journalism" only ever closes a story;
+# "SUBSCRIBE NOW" also appears mid-story, so it only counts in the last two thirds.
+_PAYWALL_CLOSE = re.compile(r"^(?:support our journalism|become a (?:member|subscriber))[.!]?$", _I)
+_PAYWALL_ANY = re.compile(r"^subscribe now[.!]?$", _I)
+
+
+def _mark_after_paywall(lines: list[str], removed: dict[int, str]) -> None:
+    """Drop a closing subscription box and everything after it (comments, promotions)."""
+    n = len(lines)
+    for i in range(n - 1, 2, -1):
+        line = lines[i].strip()
+        if _PAYWALL_CLOSE.match(line) or (i > n // 3 and _PAYWALL_ANY.match(line)):
+            for j in range(i, n):
+                if lines[j]:
+                    removed.setdefault(j, "comments-after-subscribe-box")
+            return
+
+
 def clean_text(text: str, lang: str | None = None) -> CleanResult:
     """Normalise ``text`` and drop boilerplate lines; return the text and what was dropped.
 
@@ -447,6 +480,7 @@ def clean_text(text: str, lang: str | None = None) -> CleanResult:
             if rule:
                 removed[i] = rule
     _mark_blocks(lines, removed)
+    _mark_after_paywall(lines, removed)
     replace = _mark_lead_duplicates(lines, removed)
     _mark_orphan_headlines(lines, removed)
 
