@@ -63,3 +63,13 @@ def test_detach_restores_the_event_it_leaves() -> None:
     assert new.members == ["a2"] and ev.members == ["a0", "a1"]
     assert np.allclose(ev.vec_sum, before - its[2].vec)
     assert ev.keys["k"] == 2.0 and ev.n_unique == 2
+
+
+def test_estimated_event_years_away_is_never_merged() -> None:
+    ec = EventClusterer(KeyIDF(), EventConfig())
+    a = ec.learn_one(item("a", vec(0), 738000))
+    est = Item("b", vec(0), {}, 738000 + 660, 15.0, "en")  # a month estimate, ~2 years on
+    b = ec.learn_one(est)
+    assert b.new_event
+    assert ec.consolidate() == []  # a lone estimated article keeps its own event
+    assert ec.article_event["a"] == a.event_id != ec.article_event["b"]

@@ -541,8 +541,10 @@ def test_seeds_hindi_word(seeds_dir: Path, tmp_path: Path) -> None:
     with Storyline(SQLiteStore(tmp_path / "seeds.db"), HashingEncoder()) as sl:
         sl.ingest(seeds_dir)
         hits = sl.search("किशोर", mode="text")
-        assert len(hits) == 1 and hits[0].lang == "hi"
-        assert "<mark>किशोर</mark>" in hits[0].snippet
+        assert hits[0].lang == "hi" and "<mark>किशोर</mark>" in hits[0].snippet
+        # the entity links the scripts: the Hindi query also finds the English seeds
+        assert {h.lang for h in hits} == {"hi", "en"} and len(hits) == 3
+        assert all("Kishor</mark>" in h.snippet for h in hits if h.lang == "en")
         assert "Kishor" in ids_titles(sl.search("Kishor", mode="text"))
         assert {h.kind for h in sl.search("किशोर", kind="story")} == {"story"}
 
@@ -560,7 +562,8 @@ def test_cli_search(tmp_path: Path) -> None:
     res = runner.invoke(cli, [*base, "search", "Mehra", "--mode", "text", "--json", "--limit", "3"])
     assert res.exit_code == 0, res.output
     hits = json.loads(res.output)
-    assert len(hits) == 3 and all("<mark>Mehra</mark>" in h["snippet"] for h in hits)
+    assert len(hits) == 3
+    assert all("<mark>Mehra</mark>" in h["snippet"] or "मेहरा</mark>" in h["snippet"] for h in hits)
     res = runner.invoke(cli, [*base, "search", "चक्रवात", "--kind", "event", "--lang", "hi"])
     assert res.exit_code == 0 and "1." in res.output, res.output
     res = runner.invoke(cli, [*base, "search", "x", "--from", "yesterday"])
@@ -623,3 +626,14 @@ def test_entity_filter_keeps_articles_naming_the_entity(tmp_path: Path) -> None:
         assert [h.id for h in hi] == [h.id for h in hits]
         everyone = sl.search("party", mode="text", limit=50)
         assert len(everyone) > len(hits)
+
+
+def test_entity_names_expand_across_scripts(tmp_path: Path) -> None:
+    with storyline.open(tmp_path / "x.db", encoder="hashing") as sl:
+        sl.ingest([SAMPLE / "articles.jsonl"])
+        latin = sl.search("Mehra", mode="text", limit=50)
+        assert {"hi", "en"} <= {h.lang for h in latin}
+        assert any("मेहरा</mark>" in h.snippet for h in latin if h.lang == "hi")
+        # a word that names no entity is searched as written
+        plain = sl.search("fishermen", mode="text", limit=50)
+        assert plain and {h.lang for h in plain} <= {"en"}

@@ -202,14 +202,14 @@ def test_story_list_to_story_timeline_to_event(tab: Tab, base_url: str, sl: Stor
         assert item.count() == 1, a.doc_id
         if a in estimated:
             mark = item.locator("time.est")
-            assert mark.inner_text() == f"≈{a.date.value}"  # type: ignore[union-attr]
+            assert mark.inner_text() == f"≈{a.date.value}"
             assert "estimated" in (mark.get_attribute("title") or "")
 
     first = seeds[0].event_id
     page.locator(f"ol.timeline li#{first} h3 a").click()
     page.wait_for_url(re.compile(f"/events/{first}$"))
     tab.shoot("event", devanagari=False)
-    ev = sl.event(first)  # type: ignore[arg-type]
+    ev = sl.event(first)
     assert page.locator("h1").inner_text() == (ev.title or ev.id)
     assert page.locator("li.article").count() == len(ev.article_ids)
     assert page.locator(".why-join").count() == len(sl.explain(ev.id))

@@ -23,6 +23,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import storyline
+from browser import LAUNCH_ARGS
 from storyline.api import Storyline
 from storyline.web import create_app
 from storyline.web.people import Span, _paragraph_bounds, highlight
@@ -374,7 +375,8 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM))  # the one launch of this module
+        # the one launch of this module
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
         yield b
         b.close()
 

@@ -33,6 +33,10 @@ from storyline.model import Event, JoinReason, MergeLogEntry
 log = logging.getLogger(__name__)
 
 
+#: how far a coarse date estimate (a month) may be from an event's days and still match
+ESTIMATE_SLACK_DAYS = 15.0
+
+
 @dataclass
 class EventConfig:
     threshold: float = 0.50
@@ -301,16 +305,30 @@ class EventClusterer:
 
     # consolidation -----------------------------------------------------------------------
     def event_similarity(self, a: EventState, b: EventState) -> float:
+        """Similarity of two events, ``-inf`` when their dates rule a merge out.
+
+        Events known only by coarse estimates (a month, a year) are compared with that
+        slack; an event without any date is compared on content alone but, like an undated
+        article, must clear the higher bar (``undated_margin``).
+        """
         sa, sb = a.span(), b.span()
+        slack = 0.0
+        if sa is None and a.est_days:
+            sa, slack = (min(a.est_days), max(a.est_days)), ESTIMATE_SLACK_DAYS
+        if sb is None and b.est_days:
+            sb, slack = (min(b.est_days), max(b.est_days)), ESTIMATE_SLACK_DAYS
         if sa and sb:
-            gap = max(0, sb[0] - sa[1], sa[0] - sb[1])
+            gap = max(0, sb[0] - sa[1], sa[0] - sb[1]) - slack
             if gap > self.cfg.window_days:
                 return float("-inf")
-            if max(sa[1], sb[1]) - min(sa[0], sb[0]) > self.cfg.max_span_days:
+            if max(sa[1], sb[1]) - min(sa[0], sb[0]) - slack > self.cfg.max_span_days:
                 return float("-inf")
         dense = float(a.centroid @ b.centroid)
         names = names_similarity(a.key_weights(self.idf), b.key_weights(self.idf))
-        return self.cfg.w_dense * dense + self.cfg.w_names * names
+        s = self.cfg.w_dense * dense + self.cfg.w_names * names
+        if not (a.days and b.days):
+            s -= self.cfg.undated_margin
+        return s
 
     def consolidate(self) -> list[MergeLogEntry]:
         """Merge events touched since the last call that have become the same event."""

@@ -28,6 +28,7 @@ import regex
 
 from storyline.encode.base import Encoder
 from storyline.errors import EncoderError
+from storyline.search.expand import expand_entities
 from storyline.search.fuse import TEXT_WEIGHT, Group, Scored, fuse, group_scores, single
 from storyline.search.hits import KINDS, MODES, SearchHit
 from storyline.search.snippet import highlight, snippet
@@ -110,7 +111,7 @@ class Searcher:
             story_id=story,
             event_id=event,
         )
-        text_query = parse_query(query)
+        text_query = expand_entities(self.store, parse_query(query))
         if limit == 0:
             return []
         need = offset + limit
