@@ -33,7 +33,7 @@ from storyline.store.base import Store
 log = logging.getLogger(__name__)
 
 TOLERANCE = {"day": 0.0, "month": 15.0, "year": 183.0}
-FLOATING_MAX = 2000  # undated articles kept in memory to be re-seated as their events grow
+FLOATING_MAX = 256  # the most recent undated articles, re-seated after each batch
 
 
 @dataclass
@@ -142,7 +142,8 @@ class Engine:
         self._titles: dict[str, tuple[str, str]] = {}
         self._pending_merges: list[MergeLogEntry] = []
         self._langs_touched: set[str] = set()
-        self._floating: dict[str, Item] = {}  # undated articles of this session (re-seated)
+        self._floating: dict[str, tuple[int, Item]] = {}  # undated articles, by batch seen
+        self._batch_no = 0
         self._load_state()
 
     # state -------------------------------------------------------------------------------
@@ -307,18 +308,20 @@ class Engine:
                 ev.title_lang = item.lang
             joins.append(r)
             if (item.day is None or item.tolerance > 3) and not a.dup_of:
-                self._floating[a.id] = item
+                self._floating[a.id] = (self._batch_no, item)
         merges = self.events.consolidate()
-        if len(self._floating) > FLOATING_MAX:
-            for k in list(self._floating)[: len(self._floating) - FLOATING_MAX]:
-                del self._floating[k]
-        merges.extend(self.events.reseat(list(self._floating.values())))
+        if len(self._floating) > FLOATING_MAX:  # keep the most recent ones
+            keep = sorted(self._floating, key=lambda k: self._floating[k][0])[-FLOATING_MAX:]
+            self._floating = {k: self._floating[k] for k in keep}
+        merges.extend(self.events.reseat([it for _, it in self._floating.values()]))
+        self._batch_no += 1
         self._retitle(vecs)
         for m in merges:
             for gone in m.sources:
                 sm = self.stories.drop_event(gone, m.target)
                 if sm is not None:
                     merges.append(sm)
+        self.stories.begin()
         for ev in sorted(self.events.touched(), key=lambda e: e.id):
             if ev.alive and ev.id not in self.stories.event_story:
                 _sid, _score = self.stories.learn_one(ev)
@@ -364,6 +367,7 @@ class Engine:
             detail={"articles": moving, "reason": reason or "split by a user"},
         )
         self.events.merges.append(entry)
+        self.stories.begin()
         self.stories.learn_one(new)
         if event_id in self.stories.event_story:
             self.stories.stories[self.stories.event_story[event_id]].dirty = True

@@ -190,15 +190,15 @@ class EventClusterer:
     def score(self, item: Item, ev: EventState, dense: float) -> tuple[float, float, float | None]:
         """(score, names similarity, gap days) of an item against an event."""
         t = self._time_term(item, ev)
-        names = names_similarity(
-            {k: self.idf(k) * w for k, w in item.keys.items()}, ev.key_weights(self.idf)
-        )
         span = ev.span()
         gap = None
         if item.day is not None and span is not None:
             gap = float(max(0, span[0] - item.day, item.day - span[1]))
-        if t is None:
-            return float("-inf"), names, gap
+        if t is None:  # outside the time window: names need not be compared
+            return float("-inf"), 0.0, gap
+        names = names_similarity(
+            {k: self.idf(k) * w for k, w in item.keys.items()}, ev.key_weights(self.idf)
+        )
         s = self.cfg.w_dense * dense + self.cfg.w_names * names - t
         if (item.day is None or span is None or item.tolerance > 0) and not (
             span is not None and names_day_in_span(item.month_days, span)

@@ -70,6 +70,43 @@ class StoryLinker:
         self.merges: list[MergeLogEntry] = []
         self._counter = 0
         self._new_id = new_id or self._default_id
+        self.begin()
+
+    def begin(self) -> None:
+        """Start a linking round: forget cached weights (events and IDF may have changed).
+
+        Within a round, events do not change, so each event's and story's salient names and
+        centroid are computed once; an inverted index from rare names to stories limits the
+        stories an event is compared with to those it could link to at all.
+        """
+        self._ew: dict[str, dict[str, float]] = {}
+        self._sw: dict[str, dict[str, float]] = {}
+        self._cen: dict[str, np.ndarray | None] = {}
+        self._by_key: dict[str, set[str]] | None = None
+
+    def _changed(self, st: StoryState) -> None:
+        self._sw.pop(st.id, None)
+        self._cen.pop(st.id, None)
+        if self._by_key is not None and st.alive:
+            self._index(st)
+
+    def _index(self, st: StoryState) -> None:
+        assert self._by_key is not None
+        for k in self._story_weights(st):
+            if self.idf(k) >= self.cfg.min_rare_idf:
+                self._by_key.setdefault(k, set()).add(st.id)
+
+    def _candidates(self, keys: dict[str, float]) -> list[StoryState]:
+        """Live stories sharing a rare salient name with ``keys`` (the only ones that can link)."""
+        if self._by_key is None:
+            self._by_key = {}
+            for st in self.stories.values():
+                if st.alive:
+                    self._index(st)
+        ids: set[str] = set()
+        for k in keys:
+            ids |= self._by_key.get(k, set())
+        return [self.stories[i] for i in sorted(ids) if self.stories[i].alive]
 
     def _default_id(self) -> str:
         self._counter += 1
@@ -83,9 +120,18 @@ class StoryLinker:
 
     # aggregates --------------------------------------------------------------------------
     def _event_weights(self, ev: EventState) -> dict[str, float]:
-        return top_keys(ev, self.idf, self.cfg.event_top)
+        w = self._ew.get(ev.id)
+        if w is None:
+            w = self._ew[ev.id] = top_keys(ev, self.idf, self.cfg.event_top)
+        return w
 
     def _story_weights(self, st: StoryState) -> dict[str, float]:
+        w = self._sw.get(st.id)
+        if w is None:
+            w = self._sw[st.id] = self._compute_story_weights(st)
+        return w
+
+    def _compute_story_weights(self, st: StoryState) -> dict[str, float]:
         acc: dict[str, float] = {}
         for e in st.events:
             ev = self.events.get(e)
@@ -98,6 +144,11 @@ class StoryLinker:
         return dict(sorted(acc.items(), key=lambda kv: -kv[1])[: self.cfg.story_top])
 
     def _story_centroid(self, st: StoryState) -> np.ndarray | None:
+        if st.id not in self._cen:
+            self._cen[st.id] = self._compute_centroid(st)
+        return self._cen[st.id]
+
+    def _compute_centroid(self, st: StoryState) -> np.ndarray | None:
         vs = [
             self.events[e].centroid for e in st.events if e in self.events and self.events[e].alive
         ]
@@ -124,9 +175,7 @@ class StoryLinker:
             return self.event_story[ev.id], None
         ev_w, ev_vec = self._event_weights(ev), ev.centroid
         best: tuple[float, str] | None = None
-        for st in self.stories.values():
-            if not st.alive:
-                continue
+        for st in self._candidates(ev_w):
             s = self.similarity(ev_w, ev_vec, st)
             if best is None or s > best[0]:
                 best = (s, st.id)
@@ -135,10 +184,12 @@ class StoryLinker:
             st.events.append(ev.id)
             st.dirty = True
             self.event_story[ev.id] = st.id
+            self._changed(st)
             return st.id, best[0]
         st = StoryState(id=self._new_id(), events=[ev.id])
         self.stories[st.id] = st
         self.event_story[ev.id] = st.id
+        self._changed(st)
         return st.id, None
 
     def drop_event(self, event_id: str, merged_into: str) -> MergeLogEntry | None:
@@ -149,6 +200,7 @@ class StoryLinker:
         st = self.stories[sid]
         st.events = [e for e in st.events if e != event_id]
         st.dirty = True
+        self._changed(st)
         target = self.event_story.get(merged_into)
         if not st.events and st.alive:
             st.alive = False
@@ -176,7 +228,7 @@ class StoryLinker:
             if cen is None:
                 continue
             w = self._story_weights(st)
-            for other in sorted(self.stories.values(), key=lambda s: s.id):
+            for other in self._candidates(w):
                 if other.id == st.id or not other.alive or not st.alive:
                     continue
                 s = self.similarity(w, cen, other)
@@ -188,6 +240,8 @@ class StoryLinker:
                     gone.events = []
                     gone.alive = False
                     gone.dirty = keep.dirty = True
+                    self._changed(gone)
+                    self._changed(keep)
                     entry = MergeLogEntry(
                         kind="story-merge",
                         target=keep.id,
