@@ -40,3 +40,22 @@ def test_split_needs_some_but_not_all(tmp_path: Path) -> None:
         ev = next(e for e in sl.events() if len(e.article_ids) >= 2)
         with pytest.raises(StorylineError, match="some but not all"):
             sl.split_event(ev.id, list(ev.article_ids))
+
+
+def test_article_event_story_links_stay_consistent_across_batches(tmp_path: Path) -> None:
+    """After merges and moves in later batches, every stored article points at the live
+    event that lists it, and at that event's story."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    parts = [lines[i::3] for i in range(3)]  # three batches, interleaved
+    with storyline.open(tmp_path / "c.db", encoder="hashing") as sl:
+        for n, part in enumerate(parts):
+            f = tmp_path / f"part{n}.jsonl"
+            f.write_text("\n".join(part) + "\n", encoding="utf-8")
+            sl.ingest([f])
+        assert any(m.kind.endswith("merge") for m in sl.merge_log())
+        events = {e.id: e for e in sl.events()}
+        for a in sl.articles():
+            ev = events[a.event_id]
+            assert a.id in ev.article_ids, a.doc_id
+            assert a.story_id == ev.story_id, a.doc_id
+        assert sum(len(e.article_ids) for e in events.values()) == len(lines)

@@ -463,14 +463,21 @@ class Engine:
                 self.store.put_event(e)
                 if ev.alive:
                     self.store.put_vectors(self.sum_space, {ev.id: ev.vec_sum.astype(np.float32)})
-                    moved.update(m for m in ev.members if m not in new_ids)
             touched_stories = [s for s in self.stories.stories.values() if s.dirty]
             for s in touched_stories:
                 self.store.put_story(self._story(s))
                 s.dirty = False
+            # older articles change event or story only through this batch's merges/moves
             for m in merges:
                 if m.kind in ("event-split", "article-move"):
                     moved.update(m.detail.get("articles", []))
+                elif m.kind == "event-merge" and m.target in self.events.events:
+                    moved.update(self.events.events[m.target].members)
+                elif m.kind == "story-merge" and m.target in self.stories.stories:
+                    for eid in self.stories.stories[m.target].events:
+                        if eid in self.events.events:
+                            moved.update(self.events.events[eid].members)
+            moved -= new_ids
             for aid in sorted(moved):
                 old = self.store.get_article(aid)
                 if old is None:

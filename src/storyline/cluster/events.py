@@ -33,6 +33,8 @@ from storyline.model import Event, JoinReason, MergeLogEntry
 log = logging.getLogger(__name__)
 
 
+#: events scored in full per article (the nearest by dense similarity)
+CANDIDATES = 50
 #: how far a coarse date estimate (a month) may be from an event's days and still match
 ESTIMATE_SLACK_DAYS = 15.0
 
@@ -133,6 +135,8 @@ class EventClusterer:
         self.merges: list[MergeLogEntry] = []
         self._mat: np.ndarray | None = None
         self._mat_ids: list[str] = []
+        self._row: dict[str, int] = {}
+        self._buf = np.zeros((0, 1), dtype=np.float32)
         self._new_id = self._default_id
 
     # ids ---------------------------------------------------------------------------------
@@ -154,22 +158,37 @@ class EventClusterer:
         self._mat = None
 
     def _matrix(self) -> tuple[np.ndarray, list[str]]:
+        """Centroids of the live events (rows) and their ids, kept up to date in place.
+
+        The matrix lives in a buffer that grows by doubling, so founding an event appends a
+        row instead of rebuilding; merges (events dying) rebuild it.
+        """
         if self._mat is None:
             live = [e for e in self.events.values() if e.alive]
+            if not live:  # nothing to cache yet (the dimension is unknown)
+                return np.zeros((0, 1), dtype=np.float32), []
             self._mat_ids = [e.id for e in live]
-            self._mat = (
-                np.stack([e.centroid for e in live]) if live else np.zeros((0, 1), dtype=np.float32)
-            )
+            self._row = {e: i for i, e in enumerate(self._mat_ids)}
+            self._buf = np.zeros((max(64, 2 * len(live)), len(live[0].vec_sum)), dtype=np.float32)
+            for i, e in enumerate(live):
+                self._buf[i] = e.centroid
+            self._mat = self._buf[: len(live)]
         return self._mat, self._mat_ids
 
     def _update_row(self, ev: EventState) -> None:
         if self._mat is None:
             return
-        try:
-            idx = self._mat_ids.index(ev.id)
-        except ValueError:
-            self._mat = None
-            return
+        idx = self._row.get(ev.id)
+        if idx is None:  # a new event: append its row
+            n = len(self._mat_ids)
+            if n >= self._buf.shape[0]:
+                grown = np.zeros((2 * self._buf.shape[0], self._buf.shape[1]), dtype=np.float32)
+                grown[:n] = self._buf[:n]
+                self._buf = grown
+            self._mat_ids.append(ev.id)
+            self._row[ev.id] = n
+            idx = n
+            self._mat = self._buf[: n + 1]
         self._mat[idx] = ev.centroid
 
     # scoring -----------------------------------------------------------------------------
@@ -216,7 +235,9 @@ class EventClusterer:
         second: tuple[float, str] | None = None
         if len(ids):
             dense_all = mat @ item.vec
-            order = np.argsort(-dense_all)[:50]
+            k = min(CANDIDATES, len(ids))
+            top = np.argpartition(-dense_all, k - 1)[:k] if k < len(ids) else np.arange(len(ids))
+            order = top[np.argsort(-dense_all[top])]
             for idx in order:
                 ev = self.events[ids[int(idx)]]
                 d = float(dense_all[idx])
@@ -265,8 +286,7 @@ class EventClusterer:
             )
         ev = EventState(id=self._new_id(), vec_sum=np.zeros_like(item.vec))
         self.events[ev.id] = ev
-        self._add(ev, item)
-        self._mat = None
+        self._add(ev, item)  # appends its row to the centroid matrix
         return JoinReason(
             item.id,
             ev.id,
