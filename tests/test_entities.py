@@ -321,3 +321,9 @@ def test_everyday_hindi_words_do_not_become_sound_alike_names() -> None:
     assert not surfaces & {"भर्ती", "बढ़ती", "जहां", "दवाएं", "मिलती", "बचने"}
     modi = next(e for e in linker.entities() if e.name == "Narendra Modi")
     assert any("मोदी" in m.surface and m.entity_id == modi.id for m in ms)  # names still link
+
+
+def test_text_ending_in_a_cue_word_does_not_crash() -> None:
+    for text in ("राज्य के मुख्यमंत्री", "श्री", "यह बात प्रधानमंत्री", "Chief Minister"):
+        extract_mentions(text, "hi")
+        extract_mentions(text, "en")

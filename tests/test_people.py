@@ -132,3 +132,23 @@ def test_entities_survive_reopen_and_reingest(seeded: Storyline) -> None:
         rep = again.ingest([SEEDS])
         assert rep.accepted == 0
         assert again.entity("Prashant Kishor").entity.mentions == before
+
+
+def test_an_enrichment_bug_never_sinks_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.entities import EntityLinker
+
+    sample = Path(__file__).resolve().parents[1] / "src" / "storyline" / "sample"
+
+    def boom(self: EntityLinker, article_id: str, *a: object, **k: object) -> list[object]:
+        if article_id.endswith(("0", "1", "2", "3")):
+            raise IndexError("simulated extractor bug")
+        return []
+
+    monkeypatch.setattr(EntityLinker, "link_article", boom)
+    with storyline.open(tmp_path / "b.db", encoder="hashing") as sl:
+        rep = sl.ingest([sample / "articles.jsonl"])
+        assert rep.accepted == 42 and rep.quarantined == 0
+        hit = [a for a in sl.articles() if a.extra.get("annotate_error") == "entities"]
+        assert hit and all(a.id[-1] in "0123" for a in hit)

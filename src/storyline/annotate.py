@@ -68,9 +68,23 @@ class Annotator:
         for a in articles:
             lang = a.lang.lang if a.lang else "und"
             date = a.date.value if a.date and a.date.value and len(a.date.value) >= 4 else None
-            mentions = self.linker.link_article(a.id, a.text, lang, date)
+            try:
+                mentions = self.linker.link_article(a.id, a.text, lang, date)
+            except Exception:  # an enrichment bug must never sink the batch
+                log.exception(
+                    "entity linking failed on %s (%s); stored without entities", a.id, a.doc_id
+                )
+                mentions = []
+                a.extra["annotate_error"] = "entities"
             out.mentions[a.id] = mentions
-            claims = extract_claims(a.text, lang)
+            try:
+                claims = extract_claims(a.text, lang)
+            except Exception:
+                log.exception(
+                    "claim extraction failed on %s (%s); stored without claims", a.id, a.doc_id
+                )
+                claims = []
+                a.extra["annotate_error"] = "claims"
             out.claims[a.id] = [self._claim_row(c, mentions) for c in claims]
             if self.entity_keys:
                 self._add_keys(a, mentions)

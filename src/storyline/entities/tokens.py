@@ -101,6 +101,8 @@ def joined(tokens: list[Token], i: int, j: int, *, strict: bool = False) -> bool
     """Whether tokens i..j-1 form one phrase: only spaces or hyphens between them (and,
     unless ``strict``, the ``&()`` of names such as ``J&K`` and ``JD(U)``)."""
     allowed = " \u00a0-" if strict else " \u00a0-&()"
+    if i < 0 or j > len(tokens):  # a span past either end is not a phrase
+        return False
     for k in range(i + 1, j):
         gap = tokens[k].gap_before
         if len(gap) > 3 or any(c not in allowed for c in gap):
