@@ -270,6 +270,8 @@ def test_events_and_stories(store: Store) -> None:
         "e000002",
         "e1000000",
     ]
+    assert [e.id for e in store.list_events(story_id="s000001")] == ["e000001"]
+    assert store.list_events(story_id="s999") == []
     e1.title = "changed"
     assert store.get_event("e000001") != e1  # stored copy unaffected
     store.put_event(e1)

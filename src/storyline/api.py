@@ -94,9 +94,7 @@ class Storyline(PeopleAPI):
         return s
 
     def events(self, *, story_id: str | None = None) -> list[Event]:
-        evs = self.store.list_events()
-        if story_id:
-            evs = [e for e in evs if e.story_id == story_id]
+        evs = self.store.list_events(story_id=story_id or None)
         return sorted(evs, key=lambda e: (e.date or "", e.id), reverse=True)
 
     def event(self, event_id: str) -> Event:

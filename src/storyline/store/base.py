@@ -117,7 +117,10 @@ class Store(abc.ABC):
     def get_event(self, event_id: str) -> Event | None: ...
 
     @abc.abstractmethod
-    def list_events(self, *, include_dead: bool = False) -> list[Event]: ...
+    def list_events(
+        self, *, include_dead: bool = False, story_id: str | None = None
+    ) -> list[Event]:
+        """Events in id order; ``story_id`` keeps one story's."""
 
     @abc.abstractmethod
     def put_story(self, story: Story) -> None: ...

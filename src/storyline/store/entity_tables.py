@@ -197,10 +197,18 @@ class SQLiteEntityTables:
         if anonymous is not None:
             sql += " AND anonymous = ?"
             params.append(int(anonymous))
-        rows = list(self._conn.execute(sql + " ORDER BY article_id, seq", params))
-        if article_ids is not None:
-            wanted = set(article_ids)
-            rows = [r for r in rows if r["article_id"] in wanted]
+        if article_ids is None:
+            rows = list(self._conn.execute(sql + " ORDER BY article_id, seq", params))
+        else:  # by the primary key, in chunks (SQLite caps the number of parameters)
+            wanted = sorted(set(article_ids))
+            rows = []
+            for i in range(0, len(wanted), 500):
+                part = wanted[i : i + 500]
+                marks = ",".join("?" * len(part))
+                rows.extend(
+                    self._conn.execute(f"{sql} AND article_id IN ({marks})", [*params, *part])
+                )
+            rows.sort(key=lambda r: (r["article_id"], r["seq"]))
         return [
             {
                 "article_id": r["article_id"],

@@ -214,10 +214,16 @@ class MemoryStore(MemoryEntityTables, Store):
         row = self._s.events.get(event_id)
         return None if row is None else event_from_row(row)
 
-    def list_events(self, *, include_dead: bool = False) -> list[Event]:
+    def list_events(
+        self, *, include_dead: bool = False, story_id: str | None = None
+    ) -> list[Event]:
         ids = sorted(self._s.events, key=id_sort_key)
         rows = (self._s.events[i] for i in ids)
-        return [event_from_row(r) for r in rows if include_dead or r["alive"]]
+        return [
+            event_from_row(r)
+            for r in rows
+            if (include_dead or r["alive"]) and (story_id is None or r["story_id"] == story_id)
+        ]
 
     def put_story(self, story: Story) -> None:
         row = story_row(story)

@@ -395,9 +395,14 @@ class SQLiteStore(SQLiteEntityTables, Store):
         row = self._conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
         return None if row is None else event_from_row(row)
 
-    def list_events(self, *, include_dead: bool = False) -> list[Event]:
-        where = "" if include_dead else " WHERE alive = 1"
-        rows = self._conn.execute(f"SELECT * FROM events{where} ORDER BY length(id), id")
+    def list_events(
+        self, *, include_dead: bool = False, story_id: str | None = None
+    ) -> list[Event]:
+        rows = self._conn.execute(
+            "SELECT * FROM events WHERE (alive = 1 OR ?) AND (? IS NULL OR story_id = ?) "
+            "ORDER BY length(id), id",
+            (int(include_dead), story_id, story_id),
+        )
         return [event_from_row(r) for r in rows.fetchall()]
 
     def put_story(self, story: Story) -> None:
