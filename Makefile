@@ -11,7 +11,8 @@ SHARED ?= ../shared/data
 help:
 	@echo "make demo   - create .venv, install, ingest the bundled sample corpus, print storylines"
 	@echo "make test   - install test tools and run the whole test suite (lint + types + pytest)"
-	@echo "make bench  - ingest benchmark on ../shared/data (numbers for the README)"
+	@echo "make bench  - ingest, search-quality and web-load benchmarks on ../shared/data"
+	@echo "              (the first load run builds a 20k-article store: ~40 min on 2 cores)"
 	@echo "make eval   - quality numbers (seeds, ITN events, SemEval pairs, sample corpus)"
 
 $(PY):
@@ -49,6 +50,8 @@ test: dev lint typecheck
 
 bench: install
 	$(PY) benchmarks/ingest.py --n 2000
+	$(PY) benchmarks/search.py
+	$(PY) benchmarks/load.py
 
 eval: install
 	$(PY) benchmarks/quality.py
