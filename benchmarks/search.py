@@ -175,7 +175,7 @@ def itn_sets(data: Path, max_queries: int, seed: int) -> list[QuerySet]:
     mix = "/".join(f"{lang} {langs[lang]}" for lang in XLING if langs[lang])
     return [
         QuerySet(f"itn: {len(en)} en keyword queries", en),
-        QuerySet(f"itn: {len(xl)} ru/fr/de/es keyword q. ({mix})", xl),
+        QuerySet(f"itn: {len(xl)} ru/fr/de/es keyword queries ({mix})", xl),
     ]
 
 
@@ -320,7 +320,7 @@ def main() -> int:
     print(f"encoder {args.encoder}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
     methods = (*MODES, "RRF")
     head = " ".join(f"{m[:8]:>8s}" for m in methods)
-    rows: list[str] = []
+    rows: list[tuple[str, str]] = []
     lat_rows: list[str] = []
     ok = True
     for name in names:
@@ -345,15 +345,16 @@ def main() -> int:
         for set_name, _n, sc in results:
             nd = " ".join(f"{mean(sc.ndcg[m]):8.3f}" for m in methods)
             rc = " ".join(f"{mean(sc.recall[m]):8.3f}" for m in methods)
-            rows.append(f"{set_name:44s} {nd} | {rc}")
+            rows.append((set_name, f"{nd} | {rc}"))
         lat = "  ".join(
             f"{m} {statistics.median(latency[m]):6.0f} /{p95(latency[m]):6.0f}"
             for m in MODES
         )
         lat_rows.append(f"{name:8s} {lat}  ({len(latency['text'])} queries)")
     if rows:
-        print(f"\n{'nDCG@10':44s} {head} | recall@10")
-        print("\n".join(rows))
+        width = max(len(n) for n, _ in rows)
+        print(f"\n{'nDCG@10':{width}s} {head} | recall@10")
+        print("\n".join(f"{n:{width}s} {r}" for n, r in rows))
         print("\nlatency per search call, ms, median / p95 (limit 10)")
         print("\n".join(lat_rows))
     return 0 if ok else 1

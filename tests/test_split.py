@@ -59,3 +59,26 @@ def test_article_event_story_links_stay_consistent_across_batches(tmp_path: Path
             assert a.id in ev.article_ids, a.doc_id
             assert a.story_id == ev.story_id, a.doc_id
         assert sum(len(e.article_ids) for e in events.values()) == len(lines)
+
+
+def test_cached_listings_see_writes_from_this_and_other_connections(tmp_path: Path) -> None:
+    db = tmp_path / "v.db"
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    first, second, third = tmp_path / "1.jsonl", tmp_path / "2.jsonl", tmp_path / "3.jsonl"
+    first.write_text("\n".join(lines[:10]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(lines[10:25]) + "\n", encoding="utf-8")
+    third.write_text("\n".join(lines[25:]) + "\n", encoding="utf-8")
+    with storyline.open(db, encoder="hashing") as reader:
+        reader.ingest([first])
+        n1 = len(reader.stories())
+        assert reader.stories() == reader.stories()  # served from the cache
+        reader.ingest([second])  # this connection writes
+        n2 = len(reader.stories())
+        with storyline.open(db, encoder="hashing") as writer:  # another connection writes
+            writer.ingest([third])
+            n3 = len(writer.stories())
+        assert len(reader.stories()) == n3
+        assert n1 < n2 < n3
+        assert {e.id for e in reader.entities(limit=500)} == {
+            r["id"] for r in reader.store.list_entities()
+        }

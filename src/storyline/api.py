@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar, cast
 
 from storyline.api_people import PeopleAPI
 from storyline.cluster.features import day_number, day_to_iso
@@ -38,6 +38,7 @@ from storyline.store import open_store
 from storyline.store.base import Store
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 class Storyline(PeopleAPI):
@@ -47,6 +48,7 @@ class Storyline(PeopleAPI):
         self.store = store
         self._encoder = get_encoder(encoder) if isinstance(encoder, str) else encoder
         self._engine: Engine | None = None
+        self._view_cache: dict[tuple[object, ...], tuple[object, object]] = {}
 
     @property
     def engine(self) -> Engine:
@@ -82,10 +84,27 @@ class Storyline(PeopleAPI):
         return self.engine.ingest(docs)
 
     # reading -----------------------------------------------------------------------------
+    def _cached(self, key: tuple[object, ...], build: Callable[[], _T]) -> _T:
+        """``build()``, reused while the store is unchanged (see :meth:`Store.version`)."""
+        version = self.store.version()
+        hit = self._view_cache.get(key)
+        if hit is not None and hit[0] == version:
+            return cast(_T, hit[1])
+        value = build()
+        if len(self._view_cache) > 64:
+            self._view_cache.clear()
+        self._view_cache[key] = (version, value)
+        return value
+
     def stories(self, *, lang: str | None = None) -> list[Story]:
         """Live stories, newest activity first."""
-        out = [s for s in self.store.list_stories() if not lang or lang in s.languages]
-        return sorted(out, key=lambda s: (s.last_date or "", s.id), reverse=True)
+        every = self._cached(
+            ("stories",),
+            lambda: sorted(
+                self.store.list_stories(), key=lambda s: (s.last_date or "", s.id), reverse=True
+            ),
+        )
+        return [s for s in every if not lang or lang in s.languages]
 
     def story(self, story_id: str) -> Story:
         s = self.store.get_story(story_id)

@@ -11,14 +11,17 @@ Mixed into :class:`storyline.api.Storyline`::
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from storyline.annotate import lookup_key
 from storyline.entities import Entity
 from storyline.errors import NotFoundError, StorylineError
 from storyline.quotes import Claim, Conflict, find_conflicts
 from storyline.store.base import Store
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -95,18 +98,25 @@ class PeopleAPI:
 
     store: Store
 
+    def _cached(self, key: tuple[object, ...], build: Callable[[], _T]) -> _T:
+        raise NotImplementedError  # provided by Storyline
+
     # entities -----------------------------------------------------------------------------
     def entities(
         self, *, type: str | None = None, lang: str | None = None, limit: int = 50
     ) -> list[Entity]:
         """Canonical entities, most mentioned first; ``lang`` keeps those seen in it."""
         type = type.upper() if type else None
-        rows = self.store.list_entities(type=type, limit=None if lang else limit)
-        out = [Entity.from_row(r) for r in rows]
-        if lang:
-            out = [e for e in out if e.langs.get(lang)]
-            out.sort(key=lambda e: (-e.langs.get(lang, 0), e.id))
-        return out[:limit]
+
+        def build() -> list[Entity]:
+            rows = self.store.list_entities(type=type, limit=None if lang else limit)
+            out = [Entity.from_row(r) for r in rows]
+            if lang:
+                out = [e for e in out if e.langs.get(lang)]
+                out.sort(key=lambda e: (-e.langs.get(lang, 0), e.id))
+            return out[:limit]
+
+        return list(self._cached(("entities", type, lang, limit), build))
 
     def _resolve_entity(self, ref: str) -> Entity:
         row = self.store.get_entity(ref)

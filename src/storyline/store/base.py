@@ -44,6 +44,12 @@ class Store(abc.ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (file handles)."""
 
+    def version(self) -> object:
+        """A token that changes whenever the stored data may have changed, by this process
+        or another one; readers cache derived views on it. The default never repeats, so
+        nothing is cached."""
+        return object()
+
     def __enter__(self) -> Store:
         return self
 

@@ -109,6 +109,7 @@ class SQLiteStore(SQLiteEntityTables, Store):
         self._timeout = timeout
         self._depth = 0
         self._closed = False
+        self._commits = 0
         try:
             # check_same_thread=False: a server (storyline.web) may call in from worker
             # threads; callers that share a store across threads must serialise access.
@@ -221,6 +222,7 @@ class SQLiteStore(SQLiteEntityTables, Store):
         self._depth = 0
         try:
             self._conn.execute("COMMIT")
+            self._commits += 1
         except sqlite3.Error as exc:
             self._rollback()
             raise StoreError(f"cannot commit to store {self._where}: {exc}") from exc
@@ -232,6 +234,10 @@ class SQLiteStore(SQLiteEntityTables, Store):
             self._conn.execute("ROLLBACK")
         except sqlite3.Error:
             logger.exception("store %s: rollback failed", self._where)
+
+    def version(self) -> object:
+        """Our own commits plus SQLite's ``data_version`` (other connections' commits)."""
+        return (self._pragma_int("data_version"), self._commits)
 
     def close(self) -> None:
         if self._closed:
