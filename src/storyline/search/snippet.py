@@ -20,7 +20,7 @@ SNIPPET_WORDS = 32
 _CONTEXT = 8
 _MAX_MATCHES = 500  # matches considered when choosing the window (long texts stay cheap)
 #: Characters of a long text searched for the snippet before the rest is.
-SCAN_CHARS = 20_000
+SCAN_CHARS = 4_000
 
 
 def _matches(terms: list[str], phrases: Sequence[Phrase]) -> list[tuple[int, int, int]]:
