@@ -10,7 +10,6 @@ recognised by the hash of their raw bytes) and completes the rest.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from storyline.annotate import Annotations, Annotator
 from storyline.cluster.dedup import DuplicateIndex
 from storyline.cluster.events import EventClusterer, EventConfig, EventState, Item
 from storyline.cluster.features import KeyIDF, LangMeans, background_mean, day_number, day_to_iso
+from storyline.cluster.items import article_item, item_day, lang_of
 from storyline.cluster.stories import StoryConfig, StoryLinker, StoryState
 from storyline.encode.base import Encoder
 from storyline.errors import InputError, StoreError
@@ -32,7 +32,6 @@ from storyline.store.base import Store
 
 log = logging.getLogger(__name__)
 
-TOLERANCE = {"day": 0.0, "month": 15.0, "year": 183.0}
 FLOATING_MAX = 256  # the most recent undated articles, re-seated after each batch
 
 
@@ -57,46 +56,6 @@ class IngestReport:
             for q in self.problems
         ]
         return d
-
-
-def _item_day(a: Article) -> tuple[int | None, float]:
-    if a.date is None or a.date.value is None:
-        return None, 0.0
-    day = day_number(a.date.value)
-    if day is None:
-        return None, 0.0
-    tol = 0.0 if not a.date.is_estimate else TOLERANCE.get(a.date.granularity, 183.0)
-    if a.date.is_estimate and a.date.granularity == "day":
-        tol = 2.0
-    return day, tol
-
-
-def article_item(a: Article, vec: np.ndarray) -> Item:
-    """The clusterer's view of an article; ``vec`` is its centred, unit-norm embedding."""
-    day, tol = _item_day(a)
-    return Item(
-        id=a.id,
-        vec=vec,
-        keys={k: 1.0 + math.log(n) for k, n in (a.key_tf or dict.fromkeys(a.keys, 1)).items()},
-        day=day,
-        tolerance=tol,
-        lang=a.lang.lang if a.lang else "und",
-        dup_of=a.dup_of,
-        month_days=_month_days(a) if day is None or tol > 0 else (),
-    )
-
-
-def _lang(a: Article) -> str:
-    return a.lang.lang if a.lang else "und"
-
-
-def _month_days(a: Article) -> tuple[tuple[int, int], ...]:
-    out = []
-    for t in a.times:
-        v = t.value or ""
-        if len(v) == 7 and v.startswith("--") and v[2:4].isdigit() and v[5:7].isdigit():
-            out.append((int(v[2:4]), int(v[5:7])))
-    return tuple(out[:8])
 
 
 class Engine:
@@ -292,7 +251,7 @@ class Engine:
         self._langs_touched = {a.lang.lang if a.lang else "und" for a in articles}
         # originals before their syndicated copies, then by date: the copy follows its original
         order = sorted(
-            articles, key=lambda a: (a.dup_of is not None, _item_day(a)[0] or 10**9, a.id)
+            articles, key=lambda a: (a.dup_of is not None, item_day(a)[0] or 10**9, a.id)
         )
         for a in order:
             lang = a.lang.lang if a.lang else "und"
@@ -355,7 +314,7 @@ class Engine:
         new = self.events.detach(
             event_id,
             [
-                article_item(a, self.lang_means.centre(_lang(a), vecs[a.id]))
+                article_item(a, self.lang_means.centre(lang_of(a), vecs[a.id]))
                 for a in arts.values()
                 if a
             ],
