@@ -10,9 +10,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import socket
-import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,14 +20,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 import storyline
-from browser import LAUNCH_ARGS
+from browser import launch_chromium, serve
 from storyline.api import Storyline
 from storyline.web import create_app
 from storyline.web.people import Span, _paragraph_bounds, highlight
 from storyline.web.views import paragraphs
 
 SAMPLE = Path(storyline.__file__).parent / "sample" / "articles.jsonl"
-CHROMIUM = Path("/usr/bin/chromium")
 ALL = 10**9
 
 # Our own test texts: two reports of one matter that disagree, and hostile markup.
@@ -344,41 +340,16 @@ def test_search_page_entity_facet_and_filter(client: TestClient, sl: Storyline, 
 
 
 # -- the browser ----------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base_url(sl: Storyline) -> Iterator[str]:
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(create_app(sl), host="127.0.0.1", port=_free_port(),
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve(create_app(sl)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium; .ci/run does it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        # the one launch of this module
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+    with launch_chromium() as b:  # the one launch of this module
         yield b
-        b.close()
 
 
 @pytest.fixture
