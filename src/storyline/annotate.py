@@ -43,6 +43,26 @@ def lookup_key(name: str) -> str:
     return "key:" + " ".join(name_key(tuple(name.replace("-", " ").split())))
 
 
+def entity_chain(store: Store, ref: str) -> list[dict[str, Any]]:
+    """Rows of the entity ``ref`` names (an id, or a name/alias in any script), then of each
+    entity it was merged into: the survivor is last. Empty when nothing matches."""
+    row = store.get_entity(ref)
+    rows = [row] if row else store.find_entities(ref) or store.find_entities(lookup_key(ref))
+    if not rows:
+        return []
+    chain = [rows[0]]
+    seen = {rows[0]["id"]}
+    merged = rows[0]["data"].get("merged_into")
+    while merged and merged not in seen:
+        nxt = store.get_entity(merged)
+        if nxt is None:
+            break
+        chain.append(nxt)
+        seen.add(merged)
+        merged = nxt["data"].get("merged_into")
+    return chain
+
+
 def entity_row(e: Entity) -> dict[str, Any]:
     """The store row of an entity, with script-neutral keys of its forms for lookup."""
     row = e.to_row()

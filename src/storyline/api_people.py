@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
-from storyline.annotate import lookup_key
+from storyline.annotate import entity_chain
 from storyline.entities import Entity
 from storyline.errors import NotFoundError, StorylineError
 from storyline.quotes import Claim, Conflict, find_conflicts
@@ -119,24 +119,13 @@ class PeopleAPI:
         return list(self._cached(("entities", type, lang, limit), build))
 
     def _resolve_entity(self, ref: str) -> Entity:
-        row = self.store.get_entity(ref)
-        if row is None:
-            found = self.store.find_entities(ref) or self.store.find_entities(lookup_key(ref))
-            if not found:
-                raise NotFoundError(
-                    f"no entity {ref!r}: give an id (n000042) or a name/alias; "
-                    "`storyline entities` lists them"
-                )
-            row = found[0]
-        e = Entity.from_row(row)
-        seen = {e.id}
-        while e.merged_into and e.merged_into not in seen:  # follow merges to the survivor
-            nxt = self.store.get_entity(e.merged_into)
-            if nxt is None:
-                break
-            seen.add(e.merged_into)
-            e = Entity.from_row(nxt)
-        return e
+        chain = entity_chain(self.store, ref)
+        if not chain:
+            raise NotFoundError(
+                f"no entity {ref!r}: give an id (n000042) or a name/alias; "
+                "`storyline entities` lists them"
+            )
+        return Entity.from_row(chain[-1])  # merges followed to the survivor
 
     def entity(self, ref: str) -> EntityProfile:
         """An entity by id, name or alias, with its stories, events and activity."""

@@ -135,25 +135,16 @@ class Searcher:
 
     # -- the two rankings ------------------------------------------------------------------
     def _entity_articles(self, ref: str) -> set[str]:
-        """Articles that mention an entity (id, name or alias in any script)."""
-        row = self.store.get_entity(ref)
-        rows = [row] if row else self.store.find_entities(ref)
-        if not rows:
-            from storyline.annotate import lookup_key  # script-neutral: राहुल गांधी = Rahul Gandhi
+        """Articles that mention an entity (id, name or alias in any script); a merged-away
+        name searches its survivor's articles too."""
+        from storyline.annotate import entity_chain
 
-            rows = self.store.find_entities(lookup_key(ref))
-        if not rows:
+        chain = entity_chain(self.store, ref)
+        if not chain:
             raise QueryError(f"no entity {ref!r}: `storyline entities` lists them")
-        eid = rows[0]["id"]
-        seen = {eid}
-        merged = rows[0]["data"].get("merged_into")
-        while merged and merged not in seen:  # a merged-away name searches its survivor
-            seen.add(merged)
-            nxt = self.store.get_entity(merged)
-            merged = nxt["data"].get("merged_into") if nxt else None
         out: set[str] = set()
-        for e in seen:
-            out.update(self.store.entity_article_ids(e))
+        for row in chain:
+            out.update(self.store.entity_article_ids(row["id"]))
         return out
 
     def _text(
