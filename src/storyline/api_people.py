@@ -88,6 +88,18 @@ def entity_dict(e: Entity) -> dict[str, Any]:
     }
 
 
+def quote_conflicts(quotes: list[Quote]) -> list[Conflict]:
+    """Conflicting claims among ``quotes``, looked for within each event, best first (for a
+    caller that has the quotes already; :meth:`PeopleAPI.conflicts` fetches them)."""
+    by_event: dict[str | None, list[Quote]] = {}
+    for q in quotes:
+        by_event.setdefault(q.event_id, []).append(q)
+    out: list[Conflict] = []
+    for qs in by_event.values():
+        out.extend(find_conflicts([(q.article_id, q.claim) for q in qs]))
+    return sorted(out, key=lambda c: -c.score)
+
+
 def _claim(data: dict[str, Any]) -> Claim:
     d = {k: v for k, v in data.items() if k not in ("speaker_entity", "group_entity")}
     return Claim.from_dict(d)
@@ -227,10 +239,4 @@ class PeopleAPI:
         """
         if not story and not event:
             raise StorylineError("conflicts needs a story or an event (--story ID / --event ID)")
-        by_event: dict[str | None, list[Quote]] = {}
-        for q in self.quotes(story=story, event=event):
-            by_event.setdefault(q.event_id, []).append(q)
-        out: list[Conflict] = []
-        for qs in by_event.values():
-            out.extend(find_conflicts([(q.article_id, q.claim) for q in qs]))
-        return sorted(out, key=lambda c: -c.score)
+        return quote_conflicts(self.quotes(story=story, event=event))

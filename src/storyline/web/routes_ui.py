@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from storyline.api import Storyline, event_date
+from storyline.api_people import quote_conflicts
 from storyline.entities import Entity
 from storyline.errors import NotFoundError, StorylineError
 from storyline.model import MergeLogEntry
@@ -109,7 +110,7 @@ def story_page(request: Request, state: State, story_id: str) -> Response:
         s = sl.story(story_id)
         tl = sl.timeline(story_id)
         quotes = sl.quotes(story=story_id)
-        conflicts = sl.conflicts(story=story_id)
+        conflicts = quote_conflicts(quotes)
         ids = [a.id for t in tl for a in t.articles]
         return {
             "story": s,
@@ -173,7 +174,7 @@ def event_page(request: Request, state: State, event_id: str) -> Response:
             "merge_log": _merged_log(sl, [event_id]),
             "entities": key_entities(sl, [a.id for a in articles]),
             "quotes": quotes,
-            "conflicts": sl.conflicts(event=event_id),
+            "conflicts": quote_conflicts(quotes),
             "briefs": briefs_for(sl, quotes, *(a.id for a in articles)),
             "ents": quote_entities(sl, quotes),
             "claims": claim_index(quotes),
