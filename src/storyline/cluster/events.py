@@ -453,8 +453,9 @@ class EventClusterer:
                 continue
             self._remove(cur, item)
             best, _ = self._best(item)
-            own = next((b for b in [best] if b is not None and b[1] == cur.id), None)
-            own_score = own[0] if own else self._score_of(item, cur)
+            own_score = (
+                best[0] if best is not None and best[1] == cur.id else self._score_of(item, cur)
+            )
             if (
                 best is not None
                 and best[1] != cur.id
