@@ -32,6 +32,7 @@ class EventModel:
     w_words: float = 0.5  # TF-IDF cosine, same language
     w_cross: float = 0.9  # centred e5 cosine, different languages (words do not match)
     w_ents: float = 0.0  # shared canonical entities
+    w_names: float = 0.0  # shared cross-script name keys, weighted by rarity
     p_day1: float = 0.2  # the happenings reported are a day apart
     p_day2: float = 0.2  # two days apart or more
     window_days: int = 3  # publication days further apart are never compared
@@ -53,8 +54,9 @@ class StoryModel:
     p_place: float = 0.0  # about different regions
     threshold: float = 0.125
     edge_min: float = 0.08
-    window_days: int = 45  # events further apart link only through rare names
-    min_name_idf: float = 6.0  # a name this rare can link events across any time gap
+    window_days: int = 45  # events further apart link only through rare names:
+    min_name_idf: float = 4.0  # a name counts as rare from this IDF on, with weight idf - 3,
+    far_names: float = 3.0  # and events that far apart need this much shared rare-name weight
 
 
 @dataclass

@@ -6,7 +6,8 @@ what clustering uses. Both implement one definition:
 
 * same language: ``w_dense * dense + w_words * words``; different languages:
   ``w_cross * dense`` (TF-IDF does not match across languages);
-* ``+ w_ents * entities`` (cosine of canonical entity ids);
+* ``+ w_ents * entities`` (cosine of canonical entity ids) and ``+ w_names * names``
+  (cosine of rarity-weighted cross-script name keys);
 * ``- p_day1`` when the happenings are a day apart, ``- p_day2`` when two days or more apart;
   articles published more than ``window_days`` apart are not compared;
 * ``- p_place`` when each article is about a different district or city;
@@ -45,6 +46,8 @@ def event_terms(a: Profile, b: Profile, m: EventModel) -> dict[str, float]:
         terms["dense_cross_lingual"] = m.w_cross * dense
     if m.w_ents and a.ents and b.ents:
         terms["entities"] = m.w_ents * _ent_cos(a.ents, b.ents)
+    if m.w_names and a.names and b.names:
+        terms["names"] = m.w_names * _ent_cos(a.names, b.names)
     if a.dated and b.dated:
         assert a.day is not None and b.day is not None
         if abs(a.day - b.day) > m.window_days:
@@ -83,8 +86,10 @@ class PairIndex:
         self._vec = np.zeros((0, dim), dtype=np.float32)
         self._vocab: dict[str, int] = {}
         self._evocab: dict[str, int] = {}
+        self._nvocab: dict[str, int] = {}
         self._words: list[tuple[np.ndarray, np.ndarray]] = []
         self._ents: list[tuple[np.ndarray, np.ndarray]] = []
+        self._names: list[tuple[np.ndarray, np.ndarray]] = []
 
     def __contains__(self, aid: str) -> bool:
         return aid in self.row
@@ -106,6 +111,7 @@ class PairIndex:
             self.profiles.append(None)
             self._words.append((np.zeros(0, np.int64), np.zeros(0, np.float32)))
             self._ents.append((np.zeros(0, np.int64), np.zeros(0, np.float32)))
+            self._names.append((np.zeros(0, np.int64), np.zeros(0, np.float32)))
             if r >= self._vec.shape[0]:
                 grown = np.zeros((max(64, 2 * self._vec.shape[0]), self.dim), np.float32)
                 grown[: self._vec.shape[0]] = self._vec
@@ -115,6 +121,7 @@ class PairIndex:
         self._vec[r] = p.vec
         self._words[r] = self._sparse(p.words, self._vocab, normalise=False)
         self._ents[r] = self._sparse(p.ents, self._evocab, normalise=True)
+        self._names[r] = self._sparse(p.names, self._nvocab, normalise=True)
         return r
 
     @staticmethod
@@ -164,6 +171,9 @@ class PairIndex:
         if m.w_ents:
             em = self._csr(rows, self._ents, len(self._evocab))
             s = s + m.w_ents * (em @ em.T).toarray()
+        if m.w_names:
+            nm = self._csr(rows, self._names, len(self._nvocab))
+            s = s + m.w_names * (nm @ nm.T).toarray()
         dated = np.array([p.dated for p in ps])
         day = np.array([p.day if p.day is not None else 0 for p in ps], dtype=np.int64)
         hday = np.array(
