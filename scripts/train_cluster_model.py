@@ -51,6 +51,7 @@ EVENT_GRID: dict[str, list[float]] = {
     "p_day1": [0.0, 0.1, 0.2, 0.3],
     "p_day2": [0.1, 0.2, 0.3, 0.5],
     "p_place": [0.0, 0.05, 0.1, 0.2],
+    "p_src_day": [0.0, 0.05, 0.1, 0.2, 0.3],
     "p_undated": [0.0, 0.05, 0.1],
 }
 STORY_GRID: dict[str, list[float]] = {
@@ -60,6 +61,7 @@ STORY_GRID: dict[str, list[float]] = {
     "w_names": [0.0, 0.1, 0.2, 0.3, 0.5],
     "w_place": [0.0, 0.05, 0.1, 0.2],
     "p_place": [0.0, 0.05, 0.1, 0.2],
+    "w_topic": [0.0, 0.05, 0.1],
 }
 
 

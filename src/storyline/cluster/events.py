@@ -49,6 +49,7 @@ class EventState:
     est_days: list[int] = field(default_factory=list)  # members' coarse estimates
     langs: Counter[str] = field(default_factory=Counter)
     places: dict[str, dict[str, float]] = field(default_factory=dict)
+    headline: Counter[str] = field(default_factory=Counter)  # members' title words
     title: str = ""
     title_lang: str = ""
     n_unique: int = 0
@@ -313,6 +314,7 @@ class EventClusterer:
         words: Counter[str] = Counter()
         st.days, st.est_days = [], []
         st.langs = Counter()
+        st.headline = Counter()
         places: dict[str, Counter[str]] = {}
         st.n_unique = 0
         for aid in members:
@@ -320,6 +322,7 @@ class EventClusterer:
             if p is None:
                 continue
             st.langs[p.lang] += 1
+            st.headline.update(p.headline)
             if p.day is not None:
                 (st.days if p.dated else st.est_days).append(p.day)
             if p.dup_of:

@@ -10,6 +10,9 @@ what clustering uses. Both implement one definition:
   (cosine of rarity-weighted cross-script name keys);
 * ``- p_day1`` when the happenings are a day apart, ``- p_day2`` when two days or more apart;
   articles published more than ``window_days`` apart are not compared;
+* ``- p_src_day`` when one outlet reports happenings a day or more apart (its update or
+  follow-up is another event), ``- p_src_same`` when one outlet reports on the same day (two
+  reports of one outlet on one day are usually two happenings, except updated versions);
 * ``- p_place`` when each article is about a different district or city;
 * ``- p_undated`` when either article has no day-exact date (it is compared regardless);
 * a near-duplicate (syndicated copy) and its original score 1.
@@ -59,6 +62,11 @@ def event_terms(a: Profile, b: Profile, m: EventModel) -> dict[str, float]:
             terms["day_apart"] = -m.p_day1
         elif gap >= 2:
             terms["days_apart"] = -m.p_day2
+        if a.source and a.source == b.source:
+            if gap >= 1 and m.p_src_day:
+                terms["same_outlet_other_day"] = -m.p_src_day
+            elif gap == 0 and m.p_src_same:
+                terms["same_outlet_same_day"] = -m.p_src_same
     else:
         terms["undated"] = -m.p_undated
     pa, pb = place_key(a), place_key(b)
@@ -185,6 +193,11 @@ class PairIndex:
         s = s - np.where(both & (gap == 1), m.p_day1, 0.0)
         s = s - np.where(both & (gap >= 2), m.p_day2, 0.0)
         s = s - np.where(~both, m.p_undated, 0.0)
+        if m.p_src_day or m.p_src_same:
+            src = np.array([p.source for p in ps])
+            same_src = (src[:, None] == src[None, :]) & (src[:, None] != "")
+            s = s - np.where(both & same_src & (gap >= 1), m.p_src_day, 0.0)
+            s = s - np.where(both & same_src & (gap == 0), m.p_src_same, 0.0)
         never = both & (pub_gap > m.window_days)
         if m.p_place:
             keys = [place_key(p) for p in ps]

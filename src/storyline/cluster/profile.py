@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.cluster.features import day_number
-from storyline.cluster.words import WordDF
+from storyline.cluster.words import WordDF, tokens
 from storyline.model import Article
 
 #: +- days of uncertainty of an estimated publication date, by its granularity
@@ -48,6 +48,7 @@ class Profile:
     names: dict[str, float] = field(default_factory=dict)
     places: dict[str, dict[str, float]] = field(default_factory=dict)
     dup_of: str | None = None
+    headline: frozenset[str] = frozenset()  # the title's words (casefolded)
 
     @property
     def dated(self) -> bool:
@@ -138,4 +139,5 @@ def build_profile(
         names=name_weights(a, idf),
         places={k: dict(v) for k, v in (places or {}).items()},
         dup_of=a.dup_of,
+        headline=frozenset(tokens(a.title or "")),
     )

@@ -25,8 +25,9 @@ from storyline.cluster.events import EventState
 from storyline.cluster.features import KeyIDF, names_similarity
 from storyline.cluster.linkage import average_link, components
 from storyline.cluster.model import StoryModel
-from storyline.cluster.words import cosine
+from storyline.cluster.words import cosine, tokens
 from storyline.model import MergeLogEntry
+from storyline.text.stopwords import HINDI_STOP, LATIN_STOP
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,10 @@ def _sparse(rows: list[dict[str, float]], vocab: dict[str, int] | None = None) -
         (np.asarray(val, np.float32), np.asarray(idx, np.int64), np.asarray(indptr, np.int64)),
         shape=(len(rows), max(1, len(vocab))),
     )
+
+
+def _common(w: str) -> bool:
+    return w in LATIN_STOP or w in HINDI_STOP
 
 
 def _main_lang(ev: EventState) -> str:
@@ -182,6 +187,8 @@ class StoryLinker:
         same = langs[:, None] == langs[None, :]
         s = np.where(same, m.w_dense * dense + m.w_words * words, m.w_cross * dense)
         s = s + m.w_names * names
+        if m.w_topic:
+            s = s + m.w_topic * self._topics(evs) * same
         regions = [r[3] for r in reps]
         codes = {k: i for i, k in enumerate(sorted({r for r in regions if r}))}
         rc = np.array([codes[r] if r else -1 for r in regions])
@@ -197,6 +204,25 @@ class StoryLinker:
         s = np.where(far, -10.0, s)
         np.fill_diagonal(s, -10.0)
         return s.astype(np.float32)
+
+    def _topics(self, evs: list[EventState]) -> np.ndarray:
+        """1 where two events' headlines share a word that many headlines of the compared
+        events use (the running topic of the day: "lockdown", "migrants"), else 0."""
+        words = [
+            {
+                w
+                for w in (e.headline or tokens(e.title))
+                if len(w) >= 4 and w.isalpha() and not _common(w)
+            }
+            for e in evs
+        ]
+        df: Counter[str] = Counter()
+        for ws in words:
+            df.update(ws)
+        need = max(3.0, self.m.topic_share * len(evs))
+        anchors = [{w for w in ws if df[w] >= need} for ws in words]
+        am = _sparse([dict.fromkeys(a, 1.0) for a in anchors])
+        return ((am @ am.T).toarray() > 0).astype(np.float32)
 
     # learning ----------------------------------------------------------------------------
     def update(self, touched: list[str]) -> list[MergeLogEntry]:
