@@ -10,6 +10,7 @@ word-embedding table stays 4-bit on disk and only the rows a batch uses are dequ
 
 from __future__ import annotations
 
+import itertools
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ class E5Weights:
     eps: float
     bos: int
     eos: int
+    pad: int
     unk: int
     pieces: list[str]
     scores: np.ndarray
@@ -95,7 +97,7 @@ def load(path: Path | None = None) -> E5Weights:
     off += 8
     if qk != QK or hidden % QK or ffn % QK:
         raise EncoderError(f"{path}: unsupported block size {qk} (expected {QK})")
-    npieces, bos, eos, _pad, unk = struct.unpack_from("<5i", raw, off)
+    npieces, bos, eos, pad, unk = struct.unpack_from("<5i", raw, off)
     off += 20
     (bloblen,) = struct.unpack_from("<Q", raw, off)
     off += 8
@@ -105,9 +107,7 @@ def load(path: Path | None = None) -> E5Weights:
     off += 4 * npieces
     blob = bytes(raw[off : off + bloblen])
     off += bloblen
-    pieces = [
-        blob[a:b].decode("utf-8", errors="replace") for a, b in zip(offs[:-1], offs[1:], strict=True)
-    ]
+    pieces = [blob[a:b].decode("utf-8", errors="replace") for a, b in itertools.pairwise(offs)]
     n_norm, nm_bytes = struct.unpack_from("<iI", raw, off)
     off += 8
     norm_map = _norm_map(bytes(raw[off : off + nm_bytes]), n_norm)
@@ -145,6 +145,7 @@ def load(path: Path | None = None) -> E5Weights:
         eps=float(eps),
         bos=bos,
         eos=eos,
+        pad=pad,
         unk=unk,
         pieces=pieces,
         scores=scores,
