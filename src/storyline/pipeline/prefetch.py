@@ -7,10 +7,21 @@ the encoder (onnxruntime), the tokenizer (Rust) and SQLite release the GIL.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import TypeVar
+
+import numpy as np
+
+from storyline.encode.base import Encoder
+from storyline.errors import InputError
+from storyline.model import Article, Quarantined, RawDoc
+from storyline.pipeline.base import Pipeline
+from storyline.pipeline.embedtext import embed_text
+from storyline.pipeline.stages import article_from_raw
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -53,3 +64,58 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+@dataclass
+class Prepared:
+    """One batch after the pipeline and the encoder, before it meets the store."""
+
+    read: int
+    duplicates: int = 0
+    articles: list[Article] = field(default_factory=list)
+    quarantine: list[Quarantined] = field(default_factory=list)
+    vecs: dict[str, np.ndarray] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def prepare_batch(
+    pipeline: Pipeline, encoder: Encoder, docs: list[RawDoc | Quarantined]
+) -> Prepared:
+    """Pipeline and embedding of one batch; touches no store (safe in a worker thread).
+
+    Documents the pipeline rejects become quarantine entries; a second copy of an article
+    within the batch counts as a duplicate. Store-level checks happen when it is committed.
+    """
+    t = time.perf_counter()
+    prep = Prepared(read=len(docs))
+    seen_ids: set[str] = set()
+    for doc in docs:
+        if isinstance(doc, Quarantined):
+            prep.quarantine.append(doc)
+            continue
+        try:
+            a = pipeline.run(article_from_raw(doc))
+        except InputError as exc:
+            prep.quarantine.append(
+                Quarantined(
+                    source=doc.provenance.source,
+                    reason=exc.reason,
+                    message=exc.message,
+                    line=doc.provenance.line,
+                    raw_sha256=doc.provenance.raw_sha256,
+                    sample=doc.text[:200].encode("utf-8"),
+                )
+            )
+            continue
+        if a.id in seen_ids:
+            prep.duplicates += 1
+            continue
+        seen_ids.add(a.id)
+        prep.articles.append(a)
+    t2 = time.perf_counter()
+    if prep.articles:
+        arts = prep.articles
+        out = encoder.passages([embed_text(a.title, a.text) for a in arts])
+        prep.vecs = {a.id: v.astype(np.float32) for a, v in zip(arts, out, strict=True)}
+    prep.timings = {"pipeline": t2 - t, "embed": time.perf_counter() - t2}
+    return prep
