@@ -72,17 +72,38 @@ class Storyline(PeopleAPI):
         paths: Iterable[str | Path] | str | Path,
         *,
         progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
     ) -> IngestReport:
-        """Ingest files/folders; bad inputs are quarantined, never fatal."""
+        """Ingest files/folders; bad inputs are quarantined, never fatal.
+
+        ``workers``: threads that prepare the next batches (cleaning, language, dates, names,
+        embedding) while the current one is clustered and written (default 1; 0: no overlap).
+        """
         if isinstance(paths, str | Path):
             paths = [paths]
-        return self.engine.ingest(iter_inputs(paths), progress=progress)
+        return self._ingest(iter_inputs(paths), progress, workers)
 
-    def ingest_stream(self, stream: BinaryIO, *, name: str = "<stdin>") -> IngestReport:
-        return self.engine.ingest(read_stream(stream, name=name))
+    def ingest_stream(
+        self, stream: BinaryIO, *, name: str = "<stdin>", workers: int | None = None
+    ) -> IngestReport:
+        return self._ingest(read_stream(stream, name=name), None, workers)
 
-    def ingest_docs(self, docs: Iterable[RawDoc | Quarantined]) -> IngestReport:
-        return self.engine.ingest(docs)
+    def ingest_docs(
+        self, docs: Iterable[RawDoc | Quarantined], *, workers: int | None = None
+    ) -> IngestReport:
+        return self._ingest(docs, None, workers)
+
+    def _ingest(
+        self,
+        docs: Iterable[RawDoc | Quarantined],
+        progress: Callable[[int], None] | None,
+        workers: int | None,
+    ) -> IngestReport:
+        if workers is not None:
+            if workers < 0:
+                raise StorylineError(f"workers must be 0 or more, not {workers}")
+            self.engine.workers = workers
+        return self.engine.ingest(docs, progress=progress)
 
     # reading -----------------------------------------------------------------------------
     def _cached(self, key: tuple[object, ...], build: Callable[[], _T]) -> _T:

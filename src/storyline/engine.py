@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,11 +27,11 @@ from storyline.cluster.stories import StoryLinker, StoryState
 from storyline.cluster.titles import story_title
 from storyline.cluster.words import word_df
 from storyline.encode.base import Encoder
-from storyline.errors import InputError, StoreError
+from storyline.errors import StoreError
 from storyline.model import Article, JoinReason, MergeLogEntry, Quarantined, RawDoc, Story
 from storyline.pipeline.base import Pipeline
-from storyline.pipeline.embedtext import embed_text
-from storyline.pipeline.stages import article_from_raw, default_pipeline
+from storyline.pipeline.prefetch import Prepared, batched, ordered_map, prepare_batch
+from storyline.pipeline.stages import default_pipeline
 from storyline.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -76,11 +76,13 @@ class Engine:
         model: ClusterModel | None = None,
         batch_size: int = 64,
         entity_keys: bool = True,
+        workers: int = 1,
     ) -> None:
         self.store = store
         self.encoder = encoder
         self.pipeline = pipeline or default_pipeline()
         self.batch_size = batch_size
+        self.workers = workers  # threads preparing the next batches; 0: all in this thread
         self.space = f"article:{encoder.name}"
         self.sum_space = f"event-sum:{encoder.name}"
         self.mean = background_mean(encoder.name, encoder.dim)
@@ -162,20 +164,25 @@ class Engine:
         *,
         progress: Callable[[int], None] | None = None,
     ) -> IngestReport:
+        """Ingest in batches; ``self.workers`` threads prepare the next batches meanwhile."""
         report = IngestReport()
         t0 = time.perf_counter()
-        batch: list[RawDoc | Quarantined] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= self.batch_size:
-                self._batch(batch, report)
-                if progress:
-                    progress(len(batch))
-                batch = []
-        if batch:
-            self._batch(batch, report)
+
+        def fresh() -> Iterator[list[RawDoc | Quarantined]]:  # store reads stay in this thread
+            for batch in batched(docs, self.batch_size):
+                keep = [
+                    d
+                    for d in batch
+                    if isinstance(d, Quarantined) or not self.store.has_raw(d.provenance.raw_sha256)
+                ]
+                report.read += len(batch) - len(keep)
+                report.duplicates += len(batch) - len(keep)
+                yield keep
+
+        for prep in ordered_map(self._prepare, fresh(), self.workers):
+            self._commit(prep, report)
             if progress:
-                progress(len(batch))
+                progress(prep.read)
         report.seconds = time.perf_counter() - t0
         report.timings.update({f"stage:{k}": v for k, v in self.pipeline.timings.items()})
         return report
@@ -185,43 +192,23 @@ class Engine:
         report.timings[name] = report.timings.get(name, 0.0) + now - t0
         return now
 
-    def _batch(self, docs: list[RawDoc | Quarantined], report: IngestReport) -> None:
+    def _prepare(self, docs: list[RawDoc | Quarantined]) -> Prepared:
+        return prepare_batch(self.pipeline, self.encoder, docs)
+
+    def _commit(self, prep: Prepared, report: IngestReport) -> None:
+        """Near-duplicates, entities, clustering and the one-transaction write of a batch."""
+        for k, v in prep.timings.items():
+            report.timings[k] = report.timings.get(k, 0.0) + v
+        report.read += prep.read
+        report.duplicates += prep.duplicates
         t = time.perf_counter()
-        quarantine: list[Quarantined] = []
         articles: list[Article] = []
-        seen_ids: set[str] = set()
-        for doc in docs:
-            report.read += 1
-            if isinstance(doc, Quarantined):
-                quarantine.append(doc)
-                continue
-            if self.store.has_raw(doc.provenance.raw_sha256):
+        for a in prep.articles:  # committed by an earlier batch of this run, or an earlier run
+            if self.store.get_article(a.id) is not None:
                 report.duplicates += 1
-                continue
-            try:
-                a = self.pipeline.run(article_from_raw(doc))
-            except InputError as exc:
-                quarantine.append(
-                    Quarantined(
-                        source=doc.provenance.source,
-                        reason=exc.reason,
-                        message=exc.message,
-                        line=doc.provenance.line,
-                        raw_sha256=doc.provenance.raw_sha256,
-                        sample=doc.text[:200].encode("utf-8"),
-                    )
-                )
-                continue
-            if a.id in seen_ids or self.store.get_article(a.id) is not None:
-                report.duplicates += 1
-                continue
-            seen_ids.add(a.id)
-            articles.append(a)
-        t = self._timed(report, "pipeline", t)
-
-        vecs = self._embed(articles)
-        t = self._timed(report, "embed", t)
-
+            else:
+                articles.append(a)
+        vecs, quarantine = prep.vecs, prep.quarantine
         for a in articles:
             hit = self.dups.find(a.minhash)
             if hit is not None:
@@ -245,17 +232,6 @@ class Engine:
         report.accepted += len(articles)
         report.quarantined += len(quarantine)
         report.problems.extend(quarantine)
-
-    def _embed(self, articles: list[Article]) -> dict[str, np.ndarray]:
-        if not articles:
-            return {}
-        have = self.store.get_vectors(self.space, [a.id for a in articles])
-        todo = [a for a in articles if a.id not in have]
-        if todo:
-            out = self.encoder.passages([embed_text(a.title, a.text) for a in todo])
-            for a, v in zip(todo, out, strict=True):
-                have[a.id] = v.astype(np.float32)
-        return have
 
     def place(
         self,

@@ -24,8 +24,18 @@ from storyline.render import (
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Threads that prepare the next batches (clean, detect, embed) while the current one "
+    "is clustered and written; 0 = one step after another.",
+)
 @click.pass_obj
-def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | None) -> None:
+def ingest(
+    obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | None, workers: int
+) -> None:
     """Ingest files, folders, JSON Lines, HTML, RSS/Atom, WARC, or '-' for stdin.
 
     Bad inputs are reported and kept in the quarantine table; the batch goes on. Running the
@@ -36,7 +46,7 @@ def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | Non
     with _errors():
         sl = obj.sl
         if paths == ("-",):
-            report = sl.ingest_stream(sys.stdin.buffer)
+            report = sl.ingest_stream(sys.stdin.buffer, workers=workers)
         else:
             show = progress if progress is not None else sys.stderr.isatty()
             total = count_inputs(paths) if show else None
@@ -47,7 +57,7 @@ def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | Non
                 show_pos=True,
                 hidden=not show,
             ) as bar:
-                report = sl.ingest(list(paths), progress=bar.update)
+                report = sl.ingest(list(paths), progress=bar.update, workers=workers)
     if as_json:
         _json(report.as_dict())
         return
