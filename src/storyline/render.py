@@ -144,6 +144,11 @@ def print_article(a: Article) -> None:
         f"event {a.event_id or '-'} · story {a.story_id or '-'}"
         + (f" · copy of {a.dup_of}" if a.dup_of else "")
     )
+    rep = a.extra.get("text_repair")
+    if rep:
+        click.echo(f"repaired {rep['lines']} lines ({', '.join(rep['fixes'])}), e.g.:")
+        for before, after in rep.get("examples", [])[:3]:
+            click.echo(f"  - {_clip(before, 60)!r} → {_clip(after, 60)!r}")
     if a.removed:
         click.echo(f"removed {len(a.removed)} boilerplate lines:")
         for r in a.removed:
