@@ -26,6 +26,7 @@ def article_from_raw(raw: RawDoc) -> Article:
         ("title_hint", raw.title),
         ("date_hint", raw.date_hint),
         ("date_hint_origin", raw.date_hint_origin),
+        ("date_hint_confidence", raw.date_hint_confidence),
         ("lang_hint", raw.lang_hint),
     ):
         if v:
@@ -92,11 +93,13 @@ def date(a: Article) -> Article:
         a.text,
         hint=a.extra.get("_date_hint"),
         hint_origin=a.extra.get("_date_hint_origin"),
+        hint_confidence=a.extra.get("_date_hint_confidence"),
+        crawl_date=a.extra.get("crawl_date"),
         title=a.title,
         lang=lang,
         today=_today(),
     )
-    pub = a.date.value if a.date and a.date.granularity == "day" else None
+    pub = a.date.value if a.date else None  # a day, or a month/year estimate
     a.times = find_time_expressions(a.text, pub_date=pub, lang=lang)
     return a
 
