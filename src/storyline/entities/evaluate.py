@@ -291,8 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.gold is not None:
         try:
             rep = evaluate_real(args.gold, args.docs, only_gold=args.only_gold)
-        except StorylineError as e:
-            print(f"error: {e}")
+        except StorylineError as err:
+            print(f"error: {err}")
             return 2
         if args.json:
             print(json.dumps(rep.rows, indent=2))
