@@ -453,6 +453,8 @@ def _mark_orphan_headlines(lines: list[str], removed: dict[int, str]) -> None:
 # "SUBSCRIBE NOW" also appears mid-story, so it only counts in the last two thirds.
 _PAYWALL_CLOSE = re.compile(r"^(?:support our journalism|become a (?:member|subscriber))[.!]?$", _I)
 _PAYWALL_ANY = re.compile(r"^subscribe now[.!]?$", _I)
+# reporting after a "SUBSCRIBE NOW" box: the story goes on (reader comments do not say "said")
+_STORY_GOES_ON = re.compile(r"[“\"][^”\"]{20,}[”\"]|\b(?:said|told|added|according to)\b", _I)
 
 
 def _mark_after_paywall(lines: list[str], removed: dict[int, str]) -> None:
@@ -460,6 +462,8 @@ def _mark_after_paywall(lines: list[str], removed: dict[int, str]) -> None:
     n = len(lines)
     for i in range(n - 1, 2, -1):
         line = lines[i].strip()
+        if _PAYWALL_ANY.match(line) and any(_STORY_GOES_ON.search(x) for x in lines[i + 1 :]):
+            continue  # a mid-story box: the reporting goes on below it
         if _PAYWALL_CLOSE.match(line) or (i > n // 3 and _PAYWALL_ANY.match(line)):
             for j in range(i, n):
                 if lines[j]:
