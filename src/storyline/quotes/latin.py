@@ -181,6 +181,7 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
         ctx.add_reported(clause_start, s.end, s, src, cue)
         return
     if src is None:
+        _said_np(ctx, s, i, j, cue, midcaps)
         return
     if ctx.lang == "en" and verb in cues.BARE_VERBS and j < len(toks):
         start_k: int | None = j
@@ -209,6 +210,22 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
             ctx.add_reported(s.start, s.end, s, src, cue)  # the sentence goes on
         else:
             ctx.add_reported(s.start, toks[seg_start - 1].start, s, src, cue)
+
+
+def _said_np(
+    ctx: Context, s: Sentence, i: int, j: int, cue: tuple[int, int], midcaps: frozenset[str]
+) -> None:
+    """Inverted with the source after the verb: "…, said Muliyil." / "…, said Dr X, who …"."""
+    toks = s.tokens
+    if i < 1 or toks[i - 1].kind != "p" or toks[i - 1].text not in ",—–":
+        return
+    content = word_tokens(toks[: i - 1])
+    if len(content) < 3 or any(t.kind == "q" for t in toks[: i - 1]):
+        return
+    src, _ = np_after(ctx, s, j, midcaps)
+    if src is None:
+        return
+    ctx.add_reported(s.start, toks[i - 1].start, s, src, cue)
 
 
 _INVERTED_PRONOUN = regex.compile(r"-t-(il|elle|ils|elles)")
