@@ -6,7 +6,9 @@ sentence; :func:`carry_speakers` then gives a claim still without a speaker the 
 the nearest earlier claim that has one, when it is close enough:
 
 * a pronoun or role source ("he", "she", "the DM", "the minister") — within
-  :data:`PRONOUN_REACH` characters;
+  :data:`PRONOUN_REACH` characters; a role first goes to the person an earlier sentence
+  names with it ("Hardoi DM Pulkit Khare", "Pulkit Khare, the DM") when that mention is more
+  recent than the previous speaker;
 * an unattributed quotation — within :data:`QUOTE_REACH` characters (the next paragraph);
 * a "speaker" that is a place (``Vellore`` from "the former principal of Christian Medical
   College, Vellore, said") is no speaker: treated as a role.
@@ -16,6 +18,8 @@ unresolved instead of guessing. Anonymous claims ("officials said") are never fi
 """
 
 from __future__ import annotations
+
+import regex
 
 from storyline.entities.gazetteer import ENTRIES
 from storyline.quotes.claim import Claim
@@ -31,8 +35,31 @@ def _is_place(name: str | None) -> bool:
     return bool(name) and name.strip().casefold() in _PLACES  # type: ignore[union-attr]
 
 
-def carry_speakers(claims: list[Claim]) -> list[Claim]:
-    """Fill missing speakers in place (claims in text order); returns the list."""
+_NAME = r"(?:[A-Z][\w’'.-]*\.?)(?:\s+[A-Z][\w’'.-]*\.?){1,3}"
+
+
+def _role_holder(text: str, before: int, role: str) -> tuple[str, int, int] | None:
+    """The person an earlier sentence names with this role ("Hardoi DM Pulkit Khare",
+    "Pulkit Khare, the district magistrate"): name and offsets, latest first."""
+    head = role.split()[-1] if role.split() else ""
+    if len(head) < 2 or not head[0].isalpha():
+        return None
+    h = regex.escape(head)
+    pats = (
+        rf"(?<![\w])(?i:{h})\s+(?P<n>{_NAME})",
+        rf"(?P<n>{_NAME}),\s+(?:the\s+)?(?:[\w-]+\s+){{0,4}}(?i:{h})\b",
+    )
+    best: tuple[str, int, int] | None = None
+    for pat in pats:
+        for m in regex.finditer(pat, text[:before]):
+            if best is None or m.start("n") > best[1]:
+                best = (m.group("n"), m.start("n"), m.end("n"))
+    return best
+
+
+def carry_speakers(claims: list[Claim], text: str | None = None) -> list[Claim]:
+    """Fill missing speakers in place (claims in text order); returns the list. With the
+    ``text``, a role source ("the DM said") goes to the person named with that role."""
     last: Claim | None = None
     for c in claims:
         if c.speaker and _is_place(c.speaker) and not c.anonymous:
@@ -40,6 +67,11 @@ def carry_speakers(claims: list[Claim]) -> list[Claim]:
             c.attribution = "role"
         if c.anonymous:
             continue
+        if c.speaker is None and c.attribution == "role" and text and c.source:
+            holder = _role_holder(text, c.sentence_start, c.source)
+            recent = last.start if last is not None and c.start - last.end <= PRONOUN_REACH else -1
+            if holder is not None and holder[1] > recent:  # the latest of the two is meant
+                c.speaker, c.speaker_start, c.speaker_end = holder
         if c.speaker is None and last is not None:
             reach = QUOTE_REACH if c.attribution in ("none", "continuation") else PRONOUN_REACH
             if c.attribution in ("pronoun", "role", "none", "continuation", "anaphora") and (

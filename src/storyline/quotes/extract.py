@@ -91,7 +91,7 @@ def extract_claims(text: str, lang: str) -> list[Claim]:
         if s.quotes:
             _leftover_quotes(ctx, s, midcaps)
     ctx.claims.sort(key=lambda c: (c.start, c.end))
-    return carry_speakers(ctx.claims)
+    return carry_speakers(ctx.claims, text)
 
 
 def _leftover_quotes(ctx: Context, s: Sentence, midcaps: frozenset[str]) -> None:
