@@ -142,4 +142,6 @@ def extract_mentions(text: str, lang: str = "und", known: KnownLookup | None = N
     if partial:
         chosen = select(chosen + partial)
         mentions = [m for c in chosen if (m := make_mention(text, toks, c)) is not None]
-    return mentions
+    from storyline.entities.sieve import sieve  # imports Mention from here
+
+    return sieve(text, mentions)

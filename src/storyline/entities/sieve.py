@@ -1,0 +1,134 @@
+"""Last pass over Latin-script mentions on real news: whole names, and no common words.
+
+The capitalised-phrase rules of :mod:`storyline.entities.latin` cut and over-collect on real
+news. This pass, run at the end of :func:`storyline.entities.mentions.extract_mentions`:
+
+* **joins names cut at a conjunction or "of"** — "Ministry of Health" + "and" + "Family
+  Welfare" is the *Ministry of Health and Family Welfare*; "All India Institute" + "of" +
+  "Medical Sciences" one institute — when the first part is an organisation (an
+  organisation head word, or "X of Y") and the second has no name evidence of its own;
+* **drops capitalised common words** — a phrase whose every word is an ordinary English
+  word (``resources/en_common.txt.gz``, built from corpus statistics by
+  ``scripts/build_en_common.py``), or an organisation head with only such words before it:
+  "Medical College", "Civil Hospital", "State Governments", "Family Welfare", "Former".
+  A gazetteer entry, a name the caller already knows, or a person's title keeps it;
+* **drops products and codes** — apps and platforms (WhatsApp, Aarogya Setu: products, not
+  news actors) and acronyms with digits (FY20) or that spell a common word (HOURS).
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+
+from storyline.entities.keys import name_key
+from storyline.entities.lexicon import LATIN_ORG_HEADS
+from storyline.entities.mentions import Mention
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["PRODUCTS", "common_words", "sieve"]
+
+# apps, platforms and products: not news actors (the gold rules of the project say so)
+PRODUCTS = frozenset(w.casefold() for w in (
+    "WhatsApp", "Facebook", "Twitter", "Instagram", "YouTube", "Telegram", "TikTok", "Zoom",
+    "Aarogya Setu", "Google Meet", "Skype", "Signal", "Snapchat", "LinkedIn", "Koo",
+    "ShareChat", "Netflix", "Amazon Prime", "Hotstar", "Paytm", "PhonePe", "Google Pay",
+    "Android", "iPhone", "Windows",
+))
+_FUNCTION = frozenset(["of", "and", "the", "&", "for", "in", "on", "to", "a", "an"])
+# modifiers that make an organisation head generic ("National Institute", "Government
+# Hospital") unless a name word comes with them
+_GENERIC_WORDS = """national state central union district municipal regional general government govt
+civil medical public private local indian international primary community new main city town
+village zonal divisional special senior junior"""
+_GENERIC = frozenset(_GENERIC_WORDS.split())
+_KEEPING_EVIDENCE = frozenset(["gazetteer", "known", "title", "names", "partial"])
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Ordinary English words (lower case), from the shipped corpus statistics."""
+    try:
+        ref = resources.files("storyline.resources").joinpath("en_common.txt.gz")
+        with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+            return frozenset(w.strip() for w in fh if w.strip() and not w.startswith("#"))
+    except FileNotFoundError:
+        logger.warning("en_common.txt.gz missing: capitalised common words are kept")
+        return frozenset()
+
+
+def _content(m: Mention) -> list[str]:
+    return [w for w in m.surface.replace("-", " ").split() if w.casefold() not in _FUNCTION]
+
+
+def _orgish(m: Mention) -> bool:
+    low = [w.casefold() for w in m.surface.split()]
+    return m.type == "ORG" or (len(low) > 1 and (low[-1] in LATIN_ORG_HEADS
+                                                 or low[0] in LATIN_ORG_HEADS))
+
+
+def _weak(m: Mention) -> bool:
+    return m.lex_id is None and m.evidence not in _KEEPING_EVIDENCE and not m.is_role
+
+
+def _join(text: str, ms: list[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    for m in ms:
+        if out and m.script == "Latn" and out[-1].script == "Latn":
+            prev = out[-1]
+            gap = text[prev.end : m.start]
+            low_prev = prev.surface.casefold().split()
+            joins_and = gap in (" and ", " & ") and " of " in prev.surface and _weak(m)
+            joins_of = (gap == " of " and low_prev and low_prev[-1] in LATIN_ORG_HEADS
+                        and _weak(m) and m.type != "PLACE")
+            if (joins_and or joins_of) and _orgish(prev) and not prev.is_role:
+                surface = text[prev.start : m.end]
+                key = " ".join(name_key(tuple(surface.replace("-", " ").split())))
+                out[-1] = replace(prev, surface=surface, end=m.end, type="ORG", key=key,
+                                  evidence="head", lex_id=None, weight=max(prev.weight, 1.5))
+                continue
+        out.append(m)
+    return out
+
+
+def _generic(m: Mention, common: frozenset[str]) -> bool:
+    words = _content(m)
+    if not words or not common:
+        return False
+    low = [w.casefold().strip(".,’'") for w in words]
+    if all(w in common for w in low):
+        return True
+    # an organisation head with only generic/common words before it
+    if m.type == "ORG" and low[-1] in LATIN_ORG_HEADS and len(low) <= 3:
+        return all(w in common or w in _GENERIC for w in low[:-1])
+    return False
+
+
+def sieve(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions with Latin names joined and common words, products and codes dropped."""
+    ms = _join(text, mentions)
+    common = common_words()
+    out: list[Mention] = []
+    for m in ms:
+        if m.script != "Latn" or m.is_role:
+            out.append(m)
+            continue
+        s = m.surface.casefold()
+        if s in PRODUCTS or s.removeprefix("the ") in PRODUCTS:
+            continue
+        if m.lex_id is not None or m.evidence in ("gazetteer", "known"):
+            out.append(m)
+            continue
+        words = m.surface.split()
+        if len(words) == 1 and any(ch.isdigit() for ch in words[0]):
+            continue  # FY20, CY20, COVID19: codes, not names
+        if len(words) == 1 and words[0].isupper() and words[0].casefold() in common:
+            continue  # "HOURS": a shouted common word
+        if m.evidence not in ("title", "names", "partial") and _generic(m, common):
+            continue
+        out.append(m)
+    return out
