@@ -24,6 +24,8 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
+import regex
+
 from storyline.entities.keys import name_key
 from storyline.entities.lexicon import LATIN_ORG_HEADS
 from storyline.entities.mentions import Mention
@@ -108,9 +110,66 @@ def _generic(m: Mention, common: frozenset[str]) -> bool:
     return False
 
 
+_PLACE_PREP = regex.compile(
+    r"(?:\b(?:in|at|near|from|across|outside|around|towards|via|between|and|of)\s+(?:the\s+)?$)",
+    regex.I,
+)
+
+
+def _place_cue(text: str, m: Mention) -> bool:
+    """An untyped name after a locative preposition ("in Yavatmal", "near Bathinda")."""
+    before = text[max(0, m.start - 16) : m.start]
+    if not _PLACE_PREP.search(before):
+        return False
+    if regex.search(r"\band\s+$", before, regex.I):  # "Wardha, Yavatmal and Amravati"
+        return regex.search(r"\b(?:in|at|near|from)\s+[A-Z]", text[max(0, m.start - 80) :
+                                                                m.start]) is not None
+    return not regex.search(r"\bof\s+$", before) or m.start - 16 < 0
+
+
+# honorifics and titles written before a person's name that are not part of it
+_HONORIFIC_WORDS = """giani mufti maulana jathedar sant swami pandit pt dr baba sadhvi acharya
+mahant sheikh haji hafiz sardar shri smt kumari sri range mahatma"""
+_HONORIFICS = frozenset(_HONORIFIC_WORDS.split())
+_ACRONYM = regex.compile(r"[A-Z]{2,5}")
+
+
+def _strip_titles(m: Mention, common: frozenset[str]) -> Mention:
+    """"CMO Dr Ashok Shukla" → "Ashok Shukla"; "Giani Raghbir Singh" → "Raghbir Singh"."""
+    words = m.surface.split(" ")
+    k = 0
+    while len(words) - k > 2 and (words[k].casefold().rstrip(".") in _HONORIFICS
+                                  or _ACRONYM.fullmatch(words[k])
+                                  or words[k].casefold() in common):
+        k += 1
+    if k == 0:
+        return m
+    cut = len(" ".join(words[:k])) + 1
+    surface = m.surface[cut:]
+    key = " ".join(name_key(tuple(surface.replace("-", " ").split())))
+    return replace(m, surface=surface, start=m.start + cut, key=key,
+                   title=m.title or words[k - 1])
+
+
+def _modifier_acronyms(text: str, ms: list[Mention]) -> set[str]:
+    """Acronyms used mostly as a modifier of a lower-case noun ("ASHA workers", "PDS shops",
+    "RNA extraction"): a kind of thing, not an organisation."""
+    out: set[str] = set()
+    for a in {m.surface for m in ms if m.script == "Latn" and _ACRONYM.fullmatch(m.surface)}:
+        uses = [mm.end for mm in ms if mm.surface == a]
+        mod = sum(1 for e in uses if regex.match(r"[\s-]+\d*\s*[a-z]{3,}", text[e : e + 20])
+                  and not regex.match(r"\s+(?:and|or|of|in|on|at|to|for|with|said|has|have|had|"
+                                      r"is|was|will|would|which|who|that|the|a|an)\b",
+                                      text[e : e + 20]))
+        if mod * 2 > len(uses):
+            out.add(a)
+    return out
+
+
 def sieve(text: str, mentions: list[Mention]) -> list[Mention]:
     """The mentions with Latin names joined and common words, products and codes dropped."""
     ms = _join(text, mentions)
+    modifiers = _modifier_acronyms(text, ms)
     common = common_words()
     out: list[Mention] = []
     for m in ms:
@@ -123,6 +182,10 @@ def sieve(text: str, mentions: list[Mention]) -> list[Mention]:
         if m.lex_id is not None or m.evidence in ("gazetteer", "known"):
             out.append(m)
             continue
+        if m.surface in modifiers:
+            continue
+        if m.type == "PERSON":
+            m = _strip_titles(m, common_words())
         words = m.surface.split()
         if len(words) == 1 and any(ch.isdigit() for ch in words[0]):
             continue  # FY20, CY20, COVID19: codes, not names
@@ -130,5 +193,7 @@ def sieve(text: str, mentions: list[Mention]) -> list[Mention]:
             continue  # "HOURS": a shouted common word
         if m.evidence not in ("title", "names", "partial") and _generic(m, common):
             continue
+        if m.type == "OTHER" and m.evidence == "caps" and _place_cue(text, m):
+            m = replace(m, type="PLACE", weight=0.7)
         out.append(m)
     return out
