@@ -29,6 +29,7 @@ import regex
 from storyline.entities.keys import name_key
 from storyline.entities.lexicon import LATIN_ORG_HEADS
 from storyline.entities.mentions import Mention
+from storyline.entities.personal import is_given
 
 logger = logging.getLogger(__name__)
 
@@ -97,11 +98,24 @@ def _join(text: str, ms: list[Mention]) -> list[Mention]:
     return out
 
 
+# heads of unique governing bodies: "Health Ministry", "Railway Board", "World Bank" are
+# names although every word is ordinary; "Medical College", "Civil Hospital" are not
+_BODY_HEAD_WORDS = """ministry board commission bank council court guards guard police army navy
+force tribunal assembly parliament cabinet secretariat directorate bureau agency authority
+federation"""
+_BODY_HEADS = frozenset(_BODY_HEAD_WORDS.split())
+
+
 def _generic(m: Mention, common: frozenset[str]) -> bool:
     words = _content(m)
     if not words or not common:
         return False
     low = [w.casefold().strip(".,’'") for w in words]
+    if len(low) >= 2 and low[-1] in _BODY_HEADS:
+        return False
+    if m.type == "PERSON" and m.evidence == "caps" and len(low) >= 2 and any(
+            w in common for w in low) and not is_given(words[0]):
+        return True  # "Tenth Sikh", "Sheep Husbandary", "United Cycle": not a person's name
     if all(w in common for w in low):
         return True
     # an organisation head with only generic/common words before it
