@@ -180,13 +180,72 @@ def _modifier_acronyms(text: str, ms: list[Mention]) -> set[str]:
     return out
 
 
+_AGENT = regex.compile(
+    r"(?<![\p{L}\p{M}])(?P<n>(?:[\p{Devanagari}]+\.?\s+){0,3}[\p{Devanagari}]+)\s+ने\s+"
+    r"(?:[\p{Devanagari}]+\s+){0,6}?(?:कहा|बताया|बतलाया|दावा किया|जानकारी दी|आरोप लगाया)"
+    r"(?![\p{L}\p{M}])"
+)
+_DEVA_TITLES = frozenset(["डॉ", "डॉ.", "डा.", "डा", "श्री", "श्रीमती", "सुश्री", "प्रो", "प्रो.",
+                          "कुमारी", "स्व", "स्व."])
+
+
+def _deva_agents(text: str, ms: list[Mention]) -> list[Mention]:
+    """"सुनील दोहरे ने बताया": two or three uncommon words before the agent marker of a speech
+    verb name a person (the extractor's lists miss most given names and surnames)."""
+    from storyline.entities.lexicon import DEVA_NEVER, DEVA_ORG_HEADS, DEVA_PLACE_HEADS
+
+    taken = [(m.start, m.end) for m in ms]
+    out: list[Mention] = []
+    for m in _AGENT.finditer(text):
+        words = m.group("n").split()
+        starts = [m.start("n") + x.start() for x in regex.finditer(r"\S+", m.group("n"))]
+        k = len(words)
+        # the name: the trailing words that are not common words, titles or heads
+        while k > 0 and words[k - 1] not in DEVA_NEVER and words[k - 1] not in _DEVA_TITLES \
+                and words[k - 1] not in DEVA_ORG_HEADS and words[k - 1] not in DEVA_PLACE_HEADS:
+            k -= 1
+        name = words[k:]
+        if not 2 <= len(name) <= 3:
+            continue
+        a = starts[k]
+        b = m.end("n")
+        if any(x < b and a < y for x, y in taken):
+            continue
+        surface = text[a:b]
+        key = " ".join(name_key(tuple(name)))
+        if key:
+            out.append(Mention(surface, a, b, "PERSON", "Deva", key, "agent", 1.0))
+    return out
+
+
+def _deva_generic(m: Mention) -> bool:
+    """"स्वास्थ्य विभाग", "राजकीय मेडिकल कॉलेज": an organisation head after ordinary words."""
+    from storyline.entities.lexicon import DEVA_NEVER, DEVA_ORG_HEADS
+
+    words = m.surface.split()
+    if m.type != "ORG" or m.lex_id is not None or m.evidence in ("gazetteer", "known", "acronym"):
+        return False
+    if len(words) < 2:
+        return False
+    return all(w in DEVA_NEVER or w in DEVA_ORG_HEADS or w in _DEVA_COMMONISH for w in words)
+
+
+# everyday words the corpus list misses that come before organisation heads
+_DEVA_COMMONISH = frozenset(["स्वास्थ्य", "मेडिकल", "स्वयंसेवी", "पुलिस", "जिला", "जिले", "नगर",
+                             "सरकारी", "राज्य", "केंद्रीय", "अस्पताल", "कॉलेज", "विभाग"])
+
+
 def sieve(text: str, mentions: list[Mention]) -> list[Mention]:
     """The mentions with Latin names joined and common words, products and codes dropped."""
     ms = _join(text, mentions)
+    if "ने" in text:
+        ms = sorted([*ms, *_deva_agents(text, ms)], key=lambda m: m.start)
     modifiers = _modifier_acronyms(text, ms)
     common = common_words()
     out: list[Mention] = []
     for m in ms:
+        if m.script == "Deva" and _deva_generic(m):
+            continue
         if m.script != "Latn" or m.is_role:
             out.append(m)
             continue
