@@ -22,6 +22,7 @@ from __future__ import annotations
 import regex
 
 from storyline.entities.gazetteer import ENTRIES
+from storyline.entities.personal import is_given, is_surname
 from storyline.quotes.claim import Claim
 
 __all__ = ["PRONOUN_REACH", "QUOTE_REACH", "carry_speakers"]
@@ -32,7 +33,18 @@ _PLACES = frozenset(f.casefold() for e in ENTRIES if e.type == "PLACE" for f in 
 
 
 def _is_place(name: str | None) -> bool:
-    return bool(name) and name.strip().casefold() in _PLACES  # type: ignore[union-attr]
+    """A known place: the hand gazetteer, or a one-word town of 100,000+ people (GeoNames)
+    that is not also a personal name."""
+    if not name:
+        return False
+    if name.strip().casefold() in _PLACES:
+        return True
+    word = name.strip()
+    if " " in word or is_given(word) or is_surname(word):
+        return False
+    from storyline.geo.gazetteer import gazetteer
+
+    return any(p.population >= 100_000 for p in gazetteer().lookup(word))
 
 
 _NAME = r"(?:[A-Z][\w’'.-]*\.?)(?:\s+[A-Z][\w’'.-]*\.?){1,3}"
