@@ -13,8 +13,11 @@ the nearest earlier claim that has one, when it is close enough:
 * a "speaker" that is a place (``Vellore`` from "the former principal of Christian Medical
   College, Vellore, said") is no speaker: treated as a role.
 
-A claim left without a speaker keeps its source phrase ("he"), so views say the pronoun is
-unresolved instead of guessing. Anonymous claims ("officials said") are never filled.
+A document or unnamed body with an explicit attribution ("the revised guidelines said",
+"according to the MHA statement") is its own speaker. A one-word speaker takes the fuller
+name an earlier sentence gives it ("Deepa" → "Deepa Cholan"). A claim left without a speaker
+keeps its source phrase ("he"), so views say the pronoun is unresolved instead of guessing.
+Anonymous claims ("officials said") are never filled.
 """
 
 from __future__ import annotations
@@ -69,6 +72,20 @@ def _role_holder(text: str, before: int, role: str) -> tuple[str, int, int] | No
     return best
 
 
+_CAPWORD = r"[A-Z][\w’'.-]*"
+
+
+def _full_name(text: str, before: int, word: str) -> tuple[str, int, int] | None:
+    """The fuller name an earlier sentence gives a one-word speaker: "Deepa" → "Deepa Cholan",
+    "Jathedar" → "Jathedar Giani Harpreet Singh" (the first such mention)."""
+    w = regex.escape(word)
+    pat = rf"(?<![\w’'-])(?:{w}(?:\s+{_CAPWORD}){{1,4}}|(?:{_CAPWORD}\s+){{1,3}}{w})(?![\w’'-])"
+    for m in regex.finditer(pat, text[:before]):
+        if m.group(0) != word:
+            return m.group(0), m.start(), m.end()
+    return None
+
+
 def carry_speakers(claims: list[Claim], text: str | None = None) -> list[Claim]:
     """Fill missing speakers in place (claims in text order); returns the list. With the
     ``text``, a role source ("the DM said") goes to the person named with that role."""
@@ -79,6 +96,10 @@ def carry_speakers(claims: list[Claim], text: str | None = None) -> list[Claim]:
             c.attribution = "role"
         if c.anonymous:
             continue
+        if c.speaker is None and c.attribution == "explicit" and c.source:
+            # a document or an unnamed body that speaks for itself ("the revised guidelines",
+            # "the MHA statement"): the source phrase is the speaker
+            c.speaker, c.speaker_start, c.speaker_end = c.source, c.source_start, c.source_end
         if c.speaker is None and c.attribution == "role" and text and c.source:
             holder = _role_holder(text, c.sentence_start, c.source)
             recent = last.start if last is not None and c.start - last.end <= PRONOUN_REACH else -1
@@ -93,6 +114,11 @@ def carry_speakers(claims: list[Claim], text: str | None = None) -> list[Claim]:
                 c.speaker_start, c.speaker_end = last.speaker_start, last.speaker_end
                 if c.attribution == "none":
                     c.attribution = "continuation"
+        if c.speaker and text and " " not in c.speaker.strip() and c.speaker[:1].isupper() and (
+                c.speaker.isascii()):
+            full = _full_name(text, c.sentence_start, c.speaker.strip())
+            if full is not None:
+                c.speaker, c.speaker_start, c.speaker_end = full
         if c.speaker:
             last = c
     return claims
