@@ -128,6 +128,8 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
         src = subject(ctx, s, i, midcaps)
     else:
         src, seg_start = np_before(ctx, s, i, midcaps)
+        if src is None:
+            src = _name_right_before(toks, i)
     if src is None and inner_pron is not None:
         src = inner_pron
     # 2. quote after: NP said: “Q” / NP said in a statement, “Q”
@@ -210,6 +212,19 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
             ctx.add_reported(s.start, s.end, s, src, cue)  # the sentence goes on
         else:
             ctx.add_reported(s.start, toks[seg_start - 1].start, s, src, cue)
+
+
+def _name_right_before(toks: list[Token], i: int) -> Source | None:
+    """"Bahraich superintendent of police Vipin Kumar Mishra said": when the noun phrase is
+    too long to read, the run of two to four capitalised words right before the verb."""
+    k = i
+    while k > 0 and is_cap(toks[k - 1]) and i - k < 4:
+        k -= 1
+    if i - k < 2 or (k > 0 and toks[k - 1].kind == "w" and is_cap(toks[k - 1])):
+        return None
+    if toks[k].low in cues.DEFINITE or any(t.low in ("i", "we", "he", "she") for t in toks[k:i]):
+        return None
+    return Source("named", toks[k].start, toks[i - 1].end, name=(toks[k].start, toks[i - 1].end))
 
 
 def _said_np(
