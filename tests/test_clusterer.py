@@ -89,14 +89,17 @@ def test_block_scores_match_the_explained_terms() -> None:
         )
         for k in range(12)
     ]
+    for k, p in enumerate(ps):
+        p.source = "outlet-a" if k % 2 else "outlet-b"
+    model = EventModel(w_names=0.1, w_ents=0.1, p_src_day=0.15, p_src_same=0.05, p_place=0.1)
     idx = PairIndex(DIM)
     for p in ps:
         idx.add(p)
-    s = idx.block_scores([p.id for p in ps], MODEL)
+    s = idx.block_scores([p.id for p in ps], model)
     for i in range(len(ps)):
         for j in range(len(ps)):
             if i != j:
-                assert abs(s[i, j] - sum(event_terms(ps[i], ps[j], MODEL).values())) < 1e-5
+                assert abs(s[i, j] - sum(event_terms(ps[i], ps[j], model).values())) < 1e-5
 
 
 def test_arrival_order_does_not_change_the_events() -> None:

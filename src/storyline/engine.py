@@ -10,7 +10,6 @@ recognised by the hash of their raw bytes) and completes the rest.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,30 +18,27 @@ import numpy as np
 
 from storyline.annotate import Annotations, Annotator
 from storyline.cluster.dedup import DuplicateIndex
-from storyline.cluster.events import EventClusterer, EventState, split_keys
+from storyline.cluster.events import MAX_UNDATED, EventClusterer, EventState, split_keys
 from storyline.cluster.features import KeyIDF, LangMeans, background_mean, day_number, day_to_iso
 from storyline.cluster.model import ClusterModel, default_model
-from storyline.cluster.profile import Profile, build_profile
+from storyline.cluster.profile import publication_day
+from storyline.cluster.source import ProfileSource, lang_of, locate_articles, name_weights
 from storyline.cluster.stories import StoryLinker, StoryState
+from storyline.cluster.titles import story_title
 from storyline.cluster.words import word_df
 from storyline.encode.base import Encoder
 from storyline.errors import InputError, StoreError
-from storyline.geo import locate
 from storyline.model import Article, JoinReason, MergeLogEntry, Quarantined, RawDoc, Story
 from storyline.pipeline.base import Pipeline
 from storyline.pipeline.embedtext import embed_text
 from storyline.pipeline.stages import article_from_raw, default_pipeline
 from storyline.store.base import Store
-from storyline.store.textquery import SearchFilters
 
 log = logging.getLogger(__name__)
 
 MAX_PROFILES = 30_000  # article profiles kept in memory (older days are reloaded on demand)
 KEEP_DAYS = 60  # on eviction, profiles this many days before the newest are kept
 
-
-def lang_of(a: Article) -> str:
-    return a.lang.lang if a.lang else "und"
 
 
 @dataclass
@@ -101,7 +97,11 @@ class Engine:
         self.idf = KeyIDF(store.all_key_counts(), store.key_docs())
         self.events = EventClusterer(self.model.events, encoder.dim)
         self.events.set_id_factory(lambda: f"e{store.next_id('event'):06d}")
-        self.events.loader = self._load_profiles
+        self.profiles = ProfileSource(
+            store, self.space, self.lang_means, self.words, self.idf, self.events
+        )
+        self.events.loader = self.profiles.by_days
+        self.events.fetch = self.profiles.by_ids
         self.stories = StoryLinker(
             self.events.events,
             self.idf,
@@ -113,7 +113,6 @@ class Engine:
         self._titles: dict[str, tuple[str, str]] = {}
         self._pending_merges: list[MergeLogEntry] = []
         self._langs_touched: set[str] = set()
-        self._loaded_days: set[int] = set()
         self._load_state()
 
     # state -------------------------------------------------------------------------------
@@ -147,44 +146,14 @@ class Engine:
         self.lang_means.load_packed(self.store.iter_vectors(self.lang_space))
         for aid, sig in self.store.iter_vectors("minhash"):
             self.dups.add(aid, [int(x) for x in sig.view(np.uint32)])
+        undated = self.store.get_meta("undated_articles") or []
+        self.profiles.ensure([str(a) for a in undated][-MAX_UNDATED:])
         for m in self.store.merge_log():
             if m.kind == "event-split":  # a curator's split holds for good
                 moved = m.detail.get("articles", [])
                 for a in moved:
                     for b in m.detail.get("kept", []):
                         self.events.cannot.add(frozenset((a, b)))
-        if self.store.get_meta("cluster_model") is None and self.store.count_articles() == 0:
-            pass  # recorded with the first batch
-
-    def _load_profiles(self, lo: int, hi: int) -> list[Profile]:
-        """Profiles of stored articles published on days ``lo``..``hi`` not loaded yet."""
-        missing = [d for d in range(lo, hi + 1) if d not in self._loaded_days]
-        if not missing:
-            return []
-        self._loaded_days.update(missing)
-        ids = self.store.filter_article_ids(
-            SearchFilters(date_from=day_to_iso(min(missing)), date_to=day_to_iso(max(missing)))
-        )
-        ids = {i for i in ids if i not in self.events.index}
-        if not ids:
-            return []
-        vecs = self.store.get_vectors(self.space, ids)
-        out = []
-        for aid in sorted(ids):
-            a = self.store.get_article(aid)
-            if a is None or aid not in vecs:
-                continue
-            out.append(self._profile(a, vecs[aid]))
-            self.events.article_keys[aid] = self._name_weights(a)
-        return out
-
-    def _profile(self, a: Article, vec: np.ndarray) -> Profile:
-        return build_profile(a, self.lang_means.centre(lang_of(a), vec), self.words)
-
-    @staticmethod
-    def _name_weights(a: Article) -> dict[str, float]:
-        tf = a.key_tf or dict.fromkeys(a.keys, 1)
-        return {k: 1.0 + math.log(max(1, n)) for k, n in tf.items()}
 
     # ingest ------------------------------------------------------------------------------
     def ingest(
@@ -265,7 +234,7 @@ class Engine:
         ann = self.annotator.annotate(articles)
         t = self._timed(report, "entities+claims", t)
 
-        self._locate(articles, ann)
+        locate_articles(articles, ann)
         t = self._timed(report, "places", t)
 
         joins = self._cluster(articles, vecs, report)
@@ -288,17 +257,6 @@ class Engine:
                 have[a.id] = v.astype(np.float32)
         return have
 
-    @staticmethod
-    def _locate(articles: list[Article], ann: Annotations | None) -> None:
-        """Where each article is about (``extra["places"]``), people's names excluded."""
-        for a in articles:
-            people = [
-                m.surface
-                for m in (ann.mentions.get(a.id, []) if ann else [])
-                if getattr(m, "type", "") == "PERSON"
-            ]
-            a.extra["places"] = locate(a.title, a.text, not_places=people).to_dict()
-
     def place(
         self,
         articles: list[Article],
@@ -307,7 +265,7 @@ class Engine:
     ) -> IngestReport:
         """Cluster and store articles whose pipeline and embedding are done (re-clustering)."""
         report = IngestReport()
-        self._locate([a for a in articles if "places" not in a.extra or ann is not None], ann)
+        locate_articles([a for a in articles if "places" not in a.extra or ann is not None], ann)
         joins = self._cluster(articles, vecs, report)
         self._write(articles, vecs, joins, [], report)
         report.accepted = len(articles)
@@ -326,8 +284,8 @@ class Engine:
         for a in articles:
             if not a.dup_of:
                 self.idf.add(a.keys)
-            profiles.append(self._profile(a, vecs[a.id]))
-            keys[a.id] = self._name_weights(a)
+            profiles.append(self.profiles.profile(a, vecs[a.id]))
+            keys[a.id] = name_weights(a)
             self._titles[a.id] = (a.title, lang_of(a))
         before = set(self.events.events)
         merges_before = len(self.events.merges)
@@ -350,9 +308,7 @@ class Engine:
         days = [p.day for p in self.events.index.profiles if p is not None and p.day is not None]
         if not days:
             return
-        cut = max(days) - KEEP_DAYS
-        self.events.evict_before(cut)
-        self._loaded_days = {d for d in self._loaded_days if d >= cut}
+        self.profiles.forget_before(max(days) - KEEP_DAYS)
 
     def split(self, event_id: str, article_ids: list[str], reason: str = "") -> str:
         """Move ``article_ids`` out of ``event_id`` into a new event (a curator's correction).
@@ -370,7 +326,7 @@ class Engine:
                 f"split needs some but not all of {event_id}'s articles "
                 f"({len(ev.members)} members; `storyline event {event_id}` lists them)"
             )
-        self._ensure_profiles(ev.members)
+        self.profiles.ensure(ev.members)
         kept = [a for a in ev.members if a not in set(moving)]
         new = self.events.split(event_id, moving)
         entry = MergeLogEntry(
@@ -384,18 +340,6 @@ class Engine:
         self._pending_merges = [entry, *self.stories.update([event_id, new.id])]
         self._write([], {}, [], [], IngestReport())
         return new.id
-
-    def _ensure_profiles(self, article_ids: list[str]) -> None:
-        """Load the profiles of stored articles that are not in memory (for curation)."""
-        todo = [a for a in article_ids if a not in self.events.index]
-        if not todo:
-            return
-        vecs = self.store.get_vectors(self.space, todo)
-        for aid in todo:
-            a = self.store.get_article(aid)
-            if a is not None and aid in vecs:
-                self.events.index.add(self._profile(a, vecs[aid]))
-                self.events.article_keys[aid] = self._name_weights(a)
 
     def _retitle(self, batch_vecs: dict[str, np.ndarray]) -> None:
         """Title each touched event after its most central article (English when nearly so).
@@ -458,6 +402,12 @@ class Engine:
                 self.store.set_meta("encoder", self.encoder.name)
             if articles and self.store.get_meta("cluster_model") != self.model.version:
                 self.store.set_meta("cluster_model", self.model.version)
+            undated_now = [
+                a.id for a in articles if publication_day(a)[0] is None or publication_day(a)[1] > 2
+            ]
+            if undated_now:  # undated articles are compared with every later batch
+                known = [str(x) for x in self.store.get_meta("undated_articles") or []]
+                self.store.set_meta("undated_articles", (known + undated_now)[-MAX_UNDATED:])
             for q in quarantine:
                 self.store.put_quarantine(q)
             if ann is not None:
@@ -532,14 +482,17 @@ class Engine:
             for k, v in e.langs.items():
                 langs[k] = langs.get(k, 0) + v
             days.extend(e.days or e.est_days)
-        main = max(evs, key=lambda e: (e.n_unique, e.title_lang == "en"), default=None)
         return Story(
             id=s.id,
             event_ids=[e.id for e in evs],
-            title=main.title if main else "",
+            title=story_title(evs, self._entity_name),
             languages=langs,
             first_date=day_to_iso(min(days)) if days else None,
             last_date=day_to_iso(max(days)) if days else None,
             keys={},
             alive=s.alive and bool(evs),
         )
+
+    def _entity_name(self, entity_id: str) -> tuple[str, str] | None:
+        row = self.store.get_entity(entity_id)
+        return (str(row.get("name") or ""), str(row.get("type") or "")) if row else None

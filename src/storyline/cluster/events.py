@@ -49,6 +49,7 @@ class EventState:
     est_days: list[int] = field(default_factory=list)  # members' coarse estimates
     langs: Counter[str] = field(default_factory=Counter)
     places: dict[str, dict[str, float]] = field(default_factory=dict)
+    headline: Counter[str] = field(default_factory=Counter)  # members' title words
     title: str = ""
     title_lang: str = ""
     n_unique: int = 0
@@ -113,7 +114,8 @@ class EventClusterer:
         self.article_keys: dict[str, dict[str, float]] = {}
         self.merges: list[MergeLogEntry] = []
         self.cannot: set[frozenset[str]] = set()
-        self.loader: Callable[[int, int], list[Profile]] | None = None
+        self.loader: Callable[[int, int], list[Profile]] | None = None  # profiles by days
+        self.fetch: Callable[[list[str]], list[Profile]] | None = None  # profiles by ids
         self._counter = 0
         self._new_id: Callable[[], str] = self._default_id
 
@@ -179,6 +181,7 @@ class EventClusterer:
             lo, hi = 0, 0
         else:
             lo, hi = min(days) - w, max(days) + w
+        new_set = set(new_ids)
         block: list[str] = []
         scores = np.zeros((0, 0), np.float32)
         region_idx: list[int] = []
@@ -191,7 +194,7 @@ class EventClusterer:
             scores = self.index.block_scores(block, self.m)
             iu, ju = np.nonzero(np.triu(scores >= self.m.edge_min, 1))
             comp = components(len(block), zip(iu.tolist(), ju.tolist(), strict=True))
-            keep_comp = {comp[k] for k, aid in enumerate(block) if aid in set(new_ids)}
+            keep_comp = {comp[k] for k, aid in enumerate(block) if aid in new_set}
             region_idx = [k for k in range(len(block)) if comp[k] in keep_comp]
             if not days or len(block) >= MAX_REGION:
                 break
@@ -299,6 +302,10 @@ class EventClusterer:
         )
 
     def _rebuild(self, st: EventState, members: list[str]) -> None:
+        missing = [a for a in members if a not in self.index]
+        if missing and self.fetch is not None:
+            for fetched in self.fetch(missing):
+                self.index.add(fetched)
         st.members = members
         st.alive = True
         st.dirty = True
@@ -307,6 +314,7 @@ class EventClusterer:
         words: Counter[str] = Counter()
         st.days, st.est_days = [], []
         st.langs = Counter()
+        st.headline = Counter()
         places: dict[str, Counter[str]] = {}
         st.n_unique = 0
         for aid in members:
@@ -314,6 +322,7 @@ class EventClusterer:
             if p is None:
                 continue
             st.langs[p.lang] += 1
+            st.headline.update(p.headline)
             if p.day is not None:
                 (st.days if p.dated else st.est_days).append(p.day)
             if p.dup_of:
@@ -330,29 +339,41 @@ class EventClusterer:
     def _reasons(
         self, region: list[str], scores: np.ndarray, new_of: dict[str, str], changed: set[str]
     ) -> list[JoinReason]:
+        rows = [k for k, aid in enumerate(region) if aid in changed]
+        if not rows:
+            return []
+        groups = sorted(set(new_of.values()))
+        gpos = {g: n for n, g in enumerate(groups)}
+        member_g = np.array([gpos[new_of[aid]] for aid in region])
+        onehot = np.zeros((len(region), len(groups)), np.float32)
+        onehot[np.arange(len(region)), member_g] = 1.0
+        sizes = onehot.sum(axis=0)
+        sub = np.maximum(scores[rows], 0.0)
+        sub[np.arange(len(rows)), rows] = 0.0  # an article is not its own mate
+        means = sub @ onehot  # (rows x groups) summed positive scores
         out: list[JoinReason] = []
-        idx_of: dict[str, list[int]] = {}
-        for k, aid in enumerate(region):
-            idx_of.setdefault(new_of[aid], []).append(k)
-        for k, aid in enumerate(region):
-            if aid not in changed:
-                continue
+        for n, k in enumerate(rows):
+            aid = region[k]
             ev = new_of[aid]
-            mates = [j for j in idx_of[ev] if j != k]
-            row = scores[k]
-            own = float(np.mean(np.maximum(row[mates], 0))) if mates else 1.0
-            other: tuple[float, str] | None = None
-            for e2, js in idx_of.items():
-                if e2 == ev:
-                    continue
-                v = float(np.mean(np.maximum(row[js], 0)))
-                if v > 0 and (other is None or v > other[0]):
-                    other = (v, e2)
+            own_g = member_g[k]
+            mates_n = int(sizes[own_g]) - 1
+            own = float(means[n, own_g] / mates_n) if mates_n else 1.0
+            others = means[n] / sizes
+            others[own_g] = -1.0
+            best_g = int(np.argmax(others)) if len(groups) > 1 else -1
+            other = (
+                (float(others[best_g]), groups[best_g])
+                if best_g >= 0 and others[best_g] > 0
+                else None
+            )
             detail: dict[str, object] = {"threshold": self.m.threshold}
             dense = names = 0.0
             gap: float | None = None
-            if mates:
-                best = max(mates, key=lambda j: float(row[j]))
+            if mates_n:
+                row = scores[k].copy()
+                row[member_g != own_g] = -np.inf
+                row[k] = -np.inf
+                best = int(np.argmax(row))
                 a, b = self.index.get(aid), self.index.get(region[best])
                 if a is not None and b is not None:
                     terms = event_terms(a, b, self.m)
@@ -362,7 +383,7 @@ class EventClusterer:
                     names = terms.get("words", 0.0) / self.m.w_words if self.m.w_words else 0.0
                     if a.day is not None and b.day is not None:
                         gap = float(abs(a.day - b.day))
-                detail["mates"] = len(mates)
+                detail["mates"] = mates_n
             out.append(
                 JoinReason(
                     article_id=aid,
@@ -371,7 +392,7 @@ class EventClusterer:
                     dense=round(dense, 4),
                     names=round(names, 4),
                     time_gap_days=gap,
-                    new_event=not mates or self.events[ev].members[:1] == [aid],
+                    new_event=not mates_n or self.events[ev].members[:1] == [aid],
                     best_other=other[1] if other else None,
                     best_other_score=round(other[0], 4) if other else None,
                     detail=detail,

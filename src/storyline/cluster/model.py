@@ -32,9 +32,12 @@ class EventModel:
     w_words: float = 0.5  # TF-IDF cosine, same language
     w_cross: float = 0.9  # centred e5 cosine, different languages (words do not match)
     w_ents: float = 0.0  # shared canonical entities
+    w_names: float = 0.0  # shared cross-script name keys, weighted by rarity
     p_day1: float = 0.2  # the happenings reported are a day apart
     p_day2: float = 0.2  # two days apart or more
     window_days: int = 3  # publication days further apart are never compared
+    p_src_day: float = 0.0  # one outlet, happenings a day or more apart (an update, a follow-up)
+    p_src_same: float = 0.0  # one outlet, the same day: two reports, usually two happenings
     p_place: float = 0.0  # each article is about a different city or district
     p_undated: float = 0.05  # one of the two has no (day-exact) date
     threshold: float = 0.325  # average pair score that joins two groups
@@ -51,10 +54,13 @@ class StoryModel:
     w_names: float = 0.3  # shared rare salient names (links events years apart)
     w_place: float = 0.0  # same first-level region (state, province)
     p_place: float = 0.0  # about different regions
+    w_topic: float = 0.0  # both headlines use a word many current headlines use ("lockdown")
+    topic_share: float = 0.03  # ... in at least this share of the events compared
     threshold: float = 0.125
     edge_min: float = 0.08
-    window_days: int = 45  # events further apart link only through rare names
-    min_name_idf: float = 6.0  # a name this rare can link events across any time gap
+    window_days: int = 45  # events further apart link only through rare names:
+    min_name_idf: float = 4.0  # a name counts as rare from this IDF on, with weight idf - 3,
+    far_names: float = 3.0  # and events that far apart need this much shared rare-name weight
 
 
 @dataclass

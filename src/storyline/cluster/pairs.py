@@ -6,9 +6,13 @@ what clustering uses. Both implement one definition:
 
 * same language: ``w_dense * dense + w_words * words``; different languages:
   ``w_cross * dense`` (TF-IDF does not match across languages);
-* ``+ w_ents * entities`` (cosine of canonical entity ids);
+* ``+ w_ents * entities`` (cosine of canonical entity ids) and ``+ w_names * names``
+  (cosine of rarity-weighted cross-script name keys);
 * ``- p_day1`` when the happenings are a day apart, ``- p_day2`` when two days or more apart;
   articles published more than ``window_days`` apart are not compared;
+* ``- p_src_day`` when one outlet reports happenings a day or more apart (its update or
+  follow-up is another event), ``- p_src_same`` when one outlet reports on the same day (two
+  reports of one outlet on one day are usually two happenings, except updated versions);
 * ``- p_place`` when each article is about a different district or city;
 * ``- p_undated`` when either article has no day-exact date (it is compared regardless);
 * a near-duplicate (syndicated copy) and its original score 1.
@@ -45,6 +49,8 @@ def event_terms(a: Profile, b: Profile, m: EventModel) -> dict[str, float]:
         terms["dense_cross_lingual"] = m.w_cross * dense
     if m.w_ents and a.ents and b.ents:
         terms["entities"] = m.w_ents * _ent_cos(a.ents, b.ents)
+    if m.w_names and a.names and b.names:
+        terms["names"] = m.w_names * _ent_cos(a.names, b.names)
     if a.dated and b.dated:
         assert a.day is not None and b.day is not None
         if abs(a.day - b.day) > m.window_days:
@@ -56,6 +62,11 @@ def event_terms(a: Profile, b: Profile, m: EventModel) -> dict[str, float]:
             terms["day_apart"] = -m.p_day1
         elif gap >= 2:
             terms["days_apart"] = -m.p_day2
+        if a.source and a.source == b.source:
+            if gap >= 1 and m.p_src_day:
+                terms["same_outlet_other_day"] = -m.p_src_day
+            elif gap == 0 and m.p_src_same:
+                terms["same_outlet_same_day"] = -m.p_src_same
     else:
         terms["undated"] = -m.p_undated
     pa, pb = place_key(a), place_key(b)
@@ -83,8 +94,10 @@ class PairIndex:
         self._vec = np.zeros((0, dim), dtype=np.float32)
         self._vocab: dict[str, int] = {}
         self._evocab: dict[str, int] = {}
+        self._nvocab: dict[str, int] = {}
         self._words: list[tuple[np.ndarray, np.ndarray]] = []
         self._ents: list[tuple[np.ndarray, np.ndarray]] = []
+        self._names: list[tuple[np.ndarray, np.ndarray]] = []
 
     def __contains__(self, aid: str) -> bool:
         return aid in self.row
@@ -106,6 +119,7 @@ class PairIndex:
             self.profiles.append(None)
             self._words.append((np.zeros(0, np.int64), np.zeros(0, np.float32)))
             self._ents.append((np.zeros(0, np.int64), np.zeros(0, np.float32)))
+            self._names.append((np.zeros(0, np.int64), np.zeros(0, np.float32)))
             if r >= self._vec.shape[0]:
                 grown = np.zeros((max(64, 2 * self._vec.shape[0]), self.dim), np.float32)
                 grown[: self._vec.shape[0]] = self._vec
@@ -115,6 +129,7 @@ class PairIndex:
         self._vec[r] = p.vec
         self._words[r] = self._sparse(p.words, self._vocab, normalise=False)
         self._ents[r] = self._sparse(p.ents, self._evocab, normalise=True)
+        self._names[r] = self._sparse(p.names, self._nvocab, normalise=True)
         return r
 
     @staticmethod
@@ -164,6 +179,9 @@ class PairIndex:
         if m.w_ents:
             em = self._csr(rows, self._ents, len(self._evocab))
             s = s + m.w_ents * (em @ em.T).toarray()
+        if m.w_names:
+            nm = self._csr(rows, self._names, len(self._nvocab))
+            s = s + m.w_names * (nm @ nm.T).toarray()
         dated = np.array([p.dated for p in ps])
         day = np.array([p.day if p.day is not None else 0 for p in ps], dtype=np.int64)
         hday = np.array(
@@ -175,6 +193,11 @@ class PairIndex:
         s = s - np.where(both & (gap == 1), m.p_day1, 0.0)
         s = s - np.where(both & (gap >= 2), m.p_day2, 0.0)
         s = s - np.where(~both, m.p_undated, 0.0)
+        if m.p_src_day or m.p_src_same:
+            src = np.array([p.source for p in ps])
+            same_src = (src[:, None] == src[None, :]) & (src[:, None] != "")
+            s = s - np.where(both & same_src & (gap >= 1), m.p_src_day, 0.0)
+            s = s - np.where(both & same_src & (gap == 0), m.p_src_same, 0.0)
         never = both & (pub_gap > m.window_days)
         if m.p_place:
             keys = [place_key(p) for p in ps]

@@ -6,7 +6,8 @@ A profile holds everything pair scoring needs, computed once per article:
   and unit length (see :class:`storyline.cluster.features.LangMeans`);
 * ``words``: TF-IDF of title and text with background document frequencies
   (:mod:`storyline.cluster.words`);
-* ``ents``: canonical entity ids (``@n000042``) with IDF weights, when the annotator ran;
+* ``ents``: canonical entity ids (``@n000042``), when the annotator ran;
+* ``names``: cross-script name keys (:mod:`storyline.text.names`) weighted by their rarity;
 * ``places``: where the article is about, level by level (:mod:`storyline.geo`);
 * ``day``: the publication day, and ``hday``, the day of the happening it reports (the latest
   day-exact date of the lead within the week before publication: "on Monday" in a Wednesday
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from storyline.cluster.features import day_number
-from storyline.cluster.words import WordDF
+from storyline.cluster.words import WordDF, tokens
 from storyline.model import Article
 
 #: +- days of uncertainty of an estimated publication date, by its granularity
@@ -43,8 +45,10 @@ class Profile:
     lang: str = "und"
     source: str = ""
     ents: dict[str, float] = field(default_factory=dict)
+    names: dict[str, float] = field(default_factory=dict)
     places: dict[str, dict[str, float]] = field(default_factory=dict)
     dup_of: str | None = None
+    headline: frozenset[str] = frozenset()  # the title's words (casefolded)
 
     @property
     def dated(self) -> bool:
@@ -105,7 +109,20 @@ def entity_weights(a: Article, idf: dict[str, float] | None = None) -> dict[str,
     return out
 
 
-def build_profile(a: Article, vec: np.ndarray, df: WordDF) -> Profile:
+def name_weights(a: Article, idf: Callable[[str], float] | None) -> dict[str, float]:
+    """Cross-script name keys of the article, ``(1 + ln tf) * idf``, the 40 heaviest."""
+    tf = a.key_tf or dict.fromkeys(a.keys, 1)
+    w = {
+        k: (1.0 + math.log(max(1, n))) * (idf(k) if idf else 1.0)
+        for k, n in tf.items()
+        if not k.startswith("@")
+    }
+    return dict(sorted(w.items(), key=lambda kv: -kv[1])[:40])
+
+
+def build_profile(
+    a: Article, vec: np.ndarray, df: WordDF, idf: Callable[[str], float] | None = None
+) -> Profile:
     """Profile of an article; ``vec`` is its language-centred, unit-length embedding."""
     day, tol = publication_day(a)
     places = a.extra.get("places") if isinstance(a.extra.get("places"), dict) else {}
@@ -119,6 +136,8 @@ def build_profile(a: Article, vec: np.ndarray, df: WordDF) -> Profile:
         lang=a.lang.lang if a.lang else "und",
         source=(a.source_name or "").casefold(),
         ents=entity_weights(a),
+        names=name_weights(a, idf),
         places={k: dict(v) for k, v in (places or {}).items()},
         dup_of=a.dup_of,
+        headline=frozenset(tokens(a.title or "")),
     )

@@ -25,8 +25,9 @@ from storyline.cluster.events import EventState
 from storyline.cluster.features import KeyIDF, names_similarity
 from storyline.cluster.linkage import average_link, components
 from storyline.cluster.model import StoryModel
-from storyline.cluster.words import cosine
+from storyline.cluster.words import cosine, tokens
 from storyline.model import MergeLogEntry
+from storyline.text.stopwords import HINDI_STOP, LATIN_STOP
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,8 @@ def _unit(w: dict[str, float]) -> dict[str, float]:
     return {k: v / n for k, v in w.items()} if n else {}
 
 
-def _sparse(rows: list[dict[str, float]]) -> sp.csr_matrix:
-    vocab: dict[str, int] = {}
+def _sparse(rows: list[dict[str, float]], vocab: dict[str, int] | None = None) -> sp.csr_matrix:
+    vocab = {} if vocab is None else vocab
     indptr = [0]
     idx: list[int] = []
     val: list[float] = []
@@ -68,6 +69,10 @@ def _sparse(rows: list[dict[str, float]]) -> sp.csr_matrix:
         (np.asarray(val, np.float32), np.asarray(idx, np.int64), np.asarray(indptr, np.int64)),
         shape=(len(rows), max(1, len(vocab))),
     )
+
+
+def _common(w: str) -> bool:
+    return w in LATIN_STOP or w in HINDI_STOP
 
 
 def _main_lang(ev: EventState) -> str:
@@ -140,13 +145,15 @@ class StoryLinker:
             out["words"] = m.w_words * cosine(wa, wb)
         else:
             out["dense_cross_lingual"] = m.w_cross * dense
-        shared_rare = [k for k in na if k in nb and self.idf(k) >= m.min_name_idf]
+        shared_rare = sum(
+            self.idf(k) - 3.0 for k in na if k in nb and self.idf(k) >= m.min_name_idf
+        )
         if m.w_names and na and nb:
             out["names"] = m.w_names * names_similarity(na, nb)
         sa, sb = _days(a), _days(b)
         if sa and sb:
             gap = max(0, sb[0] - sa[1], sa[0] - sb[1])
-            if gap > m.window_days and not shared_rare:
+            if gap > m.window_days and shared_rare < m.far_names:
                 return {"never": -10.0}
         if ra and rb:
             if ra == rb:
@@ -171,12 +178,17 @@ class StoryLinker:
         words = (wm @ wm.T).toarray()
         nm = _sparse([_unit(r[1]) for r in reps])
         names = (nm @ nm.T).toarray()
-        rare = _sparse([{k: 1.0 for k in r[1] if self.idf(k) >= m.min_name_idf} for r in reps])
-        shared_rare = (rare @ rare.T).toarray() > 0
+        present = [{k: 1.0 for k in r[1] if self.idf(k) >= m.min_name_idf} for r in reps]
+        vocab: dict[str, int] = {}
+        bin_m = _sparse(present, vocab)
+        wts = _sparse([{k: self.idf(k) - 3.0 for k in p} for p in present], vocab)
+        shared_rare = (bin_m @ wts.T).toarray() >= m.far_names
         langs = np.array([r[2] for r in reps])
         same = langs[:, None] == langs[None, :]
         s = np.where(same, m.w_dense * dense + m.w_words * words, m.w_cross * dense)
         s = s + m.w_names * names
+        if m.w_topic:
+            s = s + m.w_topic * self._topics(evs) * same
         regions = [r[3] for r in reps]
         codes = {k: i for i, k in enumerate(sorted({r for r in regions if r}))}
         rc = np.array([codes[r] if r else -1 for r in regions])
@@ -192,6 +204,25 @@ class StoryLinker:
         s = np.where(far, -10.0, s)
         np.fill_diagonal(s, -10.0)
         return s.astype(np.float32)
+
+    def _topics(self, evs: list[EventState]) -> np.ndarray:
+        """1 where two events' headlines share a word that many headlines of the compared
+        events use (the running topic of the day: "lockdown", "migrants"), else 0."""
+        words = [
+            {
+                w
+                for w in (e.headline or tokens(e.title))
+                if len(w) >= 4 and w.isalpha() and not _common(w)
+            }
+            for e in evs
+        ]
+        df: Counter[str] = Counter()
+        for ws in words:
+            df.update(ws)
+        need = max(3.0, self.m.topic_share * len(evs))
+        anchors = [{w for w in ws if df[w] >= need} for ws in words]
+        am = _sparse([dict.fromkeys(a, 1.0) for a in anchors])
+        return ((am @ am.T).toarray() > 0).astype(np.float32)
 
     # learning ----------------------------------------------------------------------------
     def update(self, touched: list[str]) -> list[MergeLogEntry]:
@@ -211,7 +242,12 @@ class StoryLinker:
         iu, ju = np.nonzero(np.triu(scores >= self.m.edge_min, 1))
         edges = [(int(i), int(j), float(scores[i, j])) for i, j in zip(iu, ju, strict=True)]
         groups = average_link(len(region), edges, self.m.threshold)
-        return self._reconcile(region, groups) + self._retire_empty()
+        out = self._reconcile(region, groups)
+        for e in live_touched:  # a grown event changes its story's counts and dates
+            sid = self.event_story.get(e)
+            if sid in self.stories:
+                self.stories[sid].dirty = True
+        return out + self._retire_empty()
 
     def _region(self, touched: list[str]) -> tuple[list[str], np.ndarray]:
         """Touched events plus every live event connected to them by a story edge."""
@@ -282,6 +318,8 @@ class StoryLinker:
                 st = self.stories[new]
                 st.events.append(e)
                 st.dirty = True
+                if e in self.events:
+                    self.events[e].dirty = True  # its stored record names its story
             self.event_story[e] = new
         for (old, new), evs in sorted(moved.items()):
             gone = old not in used
