@@ -129,7 +129,7 @@ def print_event(
         click.echo(f"  log #{m.seq} {m.at} {m.kind}: {','.join(m.sources)} → {m.target}")
 
 
-def print_article(a: Article) -> None:
+def print_article(a: Article, *, times_note: str = "") -> None:
     click.secho(a.title, bold=True)
     click.echo(
         f"id {a.id} · input {a.doc_id} · {a.provenance.source}"
@@ -148,6 +148,16 @@ def print_article(a: Article) -> None:
         f"event {a.event_id or '-'} · story {a.story_id or '-'}"
         + (f" · copy of {a.dup_of}" if a.dup_of else "")
     )
+    rel = [t for t in a.times if t.relative]
+    if rel:
+        click.echo(f"time expressions ({times_note})" if times_note else "time expressions:")
+        for t in rel[:12]:
+            click.echo(f"  - {_clip(t.text, 40)} → {t.value or 'unresolved'}")
+    rep = a.extra.get("text_repair")
+    if rep:
+        click.echo(f"repaired {rep['lines']} lines ({', '.join(rep['fixes'])}), e.g.:")
+        for before, after in rep.get("examples", [])[:3]:
+            click.echo(f"  - {_clip(before, 60)!r} → {_clip(after, 60)!r}")
     if a.removed:
         click.echo(f"removed {len(a.removed)} boilerplate lines:")
         for r in a.removed:

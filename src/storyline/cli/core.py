@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from storyline.annotate import article_entities
 from storyline.cli.base import Ctx, _errors, _json, cli
 from storyline.render import (
     article_dict,
@@ -18,6 +19,7 @@ from storyline.render import (
     story_dict,
     timeline_dict,
 )
+from storyline.timeanchor import anchored_times
 
 
 @cli.command()
@@ -219,13 +221,19 @@ def split(obj: Ctx, event_id: str, articles: tuple[str, ...], reason: str, as_js
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def article(obj: Ctx, ref: str, as_json: bool) -> None:
-    """An article (storyline id or input id): cleaned text, language, date with evidence."""
+    """An article (storyline id or input id): cleaned text, language, date with evidence,
+    time expressions resolved, entities (with --json: id, name, type, forms, offsets)."""
     with _errors():
         a = obj.sl.article(ref)
+        times, anchor = anchored_times(obj.sl.store, a)
+        a.times = times
     if as_json:
-        _json(article_dict(a))
+        d = article_dict(a)
+        d["times_anchor"] = {"value": anchor.value, "source": anchor.source, "note": anchor.note}
+        d["entities"] = article_entities(obj.sl.store, a)
+        _json(d)
         return
-    print_article(a)
+    print_article(a, times_note=anchor.note)
 
 
 @cli.command()

@@ -20,6 +20,7 @@ from storyline.api_people import quote_conflicts
 from storyline.entities import Entity
 from storyline.errors import NotFoundError, StorylineError
 from storyline.model import MergeLogEntry
+from storyline.timeanchor import anchored_times
 from storyline.web.app import WebState, state_of
 from storyline.web.people import (
     Resolver,
@@ -201,8 +202,11 @@ def article_page(request: Request, state: State, ref: str) -> Response:
         a = sl.article(ref)
         resolver = Resolver(sl)
         quotes = sl.quotes(article=a.id)
+        times, anchor = anchored_times(sl.store, a)
         return {
             "article": a,
+            "times": times,
+            "times_note": anchor.note,
             "event": sl.store.get_event(a.event_id) if a.event_id else None,
             "story": sl.store.get_story(a.story_id) if a.story_id else None,
             "original": sl.store.get_article(a.dup_of) if a.dup_of else None,
