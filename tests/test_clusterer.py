@@ -153,3 +153,12 @@ def test_undated_articles_are_compared_with_everything_loaded() -> None:
     ec.learn([prof("a", vec(0), DAY), prof("b", vec(0, noise=0.05), DAY)], {})
     ec.learn([prof("u", vec(0, noise=0.05, seed=9), None)], {})
     assert ec.article_event["u"] == ec.article_event["a"]
+
+
+def test_estimated_dates_years_apart_are_never_compared() -> None:
+    a = prof("a", vec(0), DAY)
+    b = prof("b", vec(0, noise=0.01), DAY + 700)
+    b.tolerance = 15.0  # a month estimate, two years later
+    assert event_terms(a, b, MODEL) == {"never": -10.0}
+    b.day = DAY + 20  # the same month estimate, close by: compared, as undated
+    assert "undated" in event_terms(a, b, MODEL)

@@ -9,7 +9,8 @@ what clustering uses. Both implement one definition:
 * ``+ w_ents * entities`` (cosine of canonical entity ids) and ``+ w_names * names``
   (cosine of rarity-weighted cross-script name keys);
 * ``- p_day1`` when the happenings are a day apart, ``- p_day2`` when two days or more apart;
-  articles published more than ``window_days`` apart are not compared;
+  articles published more than ``window_days`` apart are not compared (estimated dates count
+  with their uncertainty: a month, a year);
 * ``- p_src_day`` when one outlet reports happenings a day or more apart (its update or
   follow-up is another event), ``- p_src_same`` when one outlet reports on the same day (two
   reports of one outlet on one day are usually two happenings, except updated versions);
@@ -51,10 +52,12 @@ def event_terms(a: Profile, b: Profile, m: EventModel) -> dict[str, float]:
         terms["entities"] = m.w_ents * _ent_cos(a.ents, b.ents)
     if m.w_names and a.names and b.names:
         terms["names"] = m.w_names * _ent_cos(a.names, b.names)
+    if a.day is not None and b.day is not None:
+        # estimates (a month, a year) count with their uncertainty: never years apart
+        if abs(a.day - b.day) - a.tolerance - b.tolerance > m.window_days:
+            return {"never": NEG}
     if a.dated and b.dated:
         assert a.day is not None and b.day is not None
-        if abs(a.day - b.day) > m.window_days:
-            return {"never": NEG}
         ha = a.hday if a.hday is not None else a.day
         hb = b.hday if b.hday is not None else b.day
         gap = abs(ha - hb)
@@ -102,6 +105,8 @@ class Block:
         ps = profiles
         self.lang = np.array([p.lang for p in ps], dtype=object)
         self.dated = np.array([p.dated for p in ps], dtype=bool)
+        self.known = np.array([p.day is not None for p in ps], dtype=bool)
+        self.tol = np.array([p.tolerance for p in ps], dtype=np.float64)
         self.day = np.array([p.day if p.day is not None else 0 for p in ps], dtype=np.int64)
         self.hday = np.array(
             [p.hday if p.hday is not None else (p.day or 0) for p in ps], dtype=np.int64
@@ -142,7 +147,10 @@ class Block:
             ka = np.array([codes[k] if k else -1 for k in a.place])[:, None]
             kb = np.array([codes[k] if k else -1 for k in self.place])[None, :]
             s = s - np.where((ka != kb) & (ka >= 0) & (kb >= 0), m.p_place, 0.0)
-        s = np.where(both & (np.abs(a.day[:, None] - self.day[None, :]) > m.window_days), NEG, s)
+        known = a.known[:, None] & self.known[None, :]
+        slack = a.tol[:, None] + self.tol[None, :]
+        far = np.abs(a.day[:, None] - self.day[None, :]) - slack > m.window_days
+        s = np.where(known & far, NEG, s)
         for r, p in enumerate(a.profiles):  # syndicated copies join their original
             c = self.pos.get(p.dup_of) if p.dup_of else None
             if c is not None:
