@@ -93,9 +93,15 @@ def plain(aid: str, **changes: Any) -> Article:
     return dataclasses.replace(base, **changes)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(
+    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    s: Store = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
+    s: Store
+    if request.param == "postgres":
+        s = open_store(request.getfixturevalue("pg_url"))
+    else:
+        s = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
     yield s
     s.close()
 
@@ -463,8 +469,11 @@ def test_open_store(tmp_path: Path) -> None:
         assert isinstance(s, SQLiteStore) and s.path == tmp_path / "c.db"
     with open_store(":memory:") as s:
         assert isinstance(s, SQLiteStore) and s.path is None
-    with pytest.raises(StoreError, match="PostgreSQL backend is not available yet"):
-        open_store("postgresql://user@host/db")
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL"):
+        open_store("postgresql://user:secret@127.0.0.1:1/db?connect_timeout=2")
+    with pytest.raises(StoreError) as info:
+        open_store("postgresql://user:secret@127.0.0.1:1/db?connect_timeout=2")
+    assert "secret" not in str(info.value)
     with pytest.raises(StoreError):
         open_store("ftp://x/y")
 
