@@ -23,11 +23,11 @@ from storyline.cluster.features import KeyIDF, LangMeans, background_mean, day_n
 from storyline.cluster.items import article_item, item_day, lang_of
 from storyline.cluster.stories import StoryConfig, StoryLinker, StoryState
 from storyline.encode.base import Encoder
-from storyline.errors import InputError, StoreError
+from storyline.errors import StoreError
 from storyline.model import Article, JoinReason, MergeLogEntry, Quarantined, RawDoc, Story
 from storyline.pipeline.base import Pipeline
 from storyline.pipeline.embedtext import embed_text
-from storyline.pipeline.stages import article_from_raw, default_pipeline
+from storyline.pipeline.stages import default_pipeline, prepare_doc
 from storyline.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -176,30 +176,71 @@ class Engine:
             if self.store.has_raw(doc.provenance.raw_sha256):
                 report.duplicates += 1
                 continue
-            try:
-                a = self.pipeline.run(article_from_raw(doc))
-            except InputError as exc:
-                quarantine.append(
-                    Quarantined(
-                        source=doc.provenance.source,
-                        reason=exc.reason,
-                        message=exc.message,
-                        line=doc.provenance.line,
-                        raw_sha256=doc.provenance.raw_sha256,
-                        sample=doc.text[:200].encode("utf-8"),
-                    )
-                )
-                continue
-            if a.id in seen_ids or self.store.get_article(a.id) is not None:
-                report.duplicates += 1
-                continue
-            seen_ids.add(a.id)
-            articles.append(a)
+            result = prepare_doc(self.pipeline, doc)
+            if isinstance(result, Quarantined):
+                quarantine.append(result)
+            elif self._is_new(result, seen_ids, report):
+                articles.append(result)
         t = self._timed(report, "pipeline", t)
 
         vecs = self._embed(articles)
-        t = self._timed(report, "embed", t)
+        self._timed(report, "embed", t)
+        self._place_batch(articles, vecs, quarantine, report)
 
+    def _is_new(self, a: Article, seen_ids: set[str], report: IngestReport) -> bool:
+        if a.id in seen_ids or self.store.get_article(a.id) is not None:
+            report.duplicates += 1
+            return False
+        seen_ids.add(a.id)
+        return True
+
+    def ingest_prepared(
+        self,
+        items: Iterable[tuple[Article, np.ndarray] | Quarantined],
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        """Place articles whose pipeline and embedding ran elsewhere (the Spark job's
+        executors run :func:`prepare_doc` and the encoder): the rest of :meth:`ingest` —
+        duplicates, near-duplicates, entities, clustering, one transaction per batch — is
+        this engine's own code, so the result is the local ingest's."""
+        report = IngestReport()
+        t0 = time.perf_counter()
+        batch: list[tuple[Article, np.ndarray] | Quarantined] = []
+
+        def flush() -> None:
+            articles: list[Article] = []
+            seen: set[str] = set()
+            for x in batch:
+                if isinstance(x, tuple) and self.store.has_raw(x[0].provenance.raw_sha256):
+                    report.duplicates += 1
+                elif isinstance(x, tuple) and self._is_new(x[0], seen, report):
+                    articles.append(x[0])
+            vecs = {x[0].id: x[1].astype(np.float32) for x in batch if isinstance(x, tuple)}
+            quarantine = [x for x in batch if isinstance(x, Quarantined)]
+            report.read += len(batch)
+            self._place_batch(articles, {a.id: vecs[a.id] for a in articles}, quarantine, report)
+            if progress:
+                progress(len(batch))
+            batch.clear()
+
+        for item in items:
+            batch.append(item)
+            if len(batch) >= self.batch_size:
+                flush()
+        if batch:
+            flush()
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _place_batch(
+        self,
+        articles: list[Article],
+        vecs: dict[str, np.ndarray],
+        quarantine: list[Quarantined],
+        report: IngestReport,
+    ) -> None:
+        t = time.perf_counter()
         for a in articles:
             hit = self.dups.find(a.minhash)
             if hit is not None:
