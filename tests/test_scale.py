@@ -47,11 +47,9 @@ def split_sample(tmp: Path) -> tuple[Path, Path]:
 
 
 def spark_cli(db: str, *paths: Path) -> dict[str, Any]:
-    res = CliRunner().invoke(
-        cli,
-        ["--db", db, "--encoder", "hashing", "spark", "ingest", *map(str, paths),
-         "--master", "local[2]", "--partitions", "3", "--json"],  # fmt: skip
-    )
+    args = ["--db", db, "--encoder", "hashing", "spark", "ingest", *map(str, paths)]
+    args += ["--master", "local[2]", "--partitions", "3", "--json"]
+    res = CliRunner().invoke(cli, args)
     assert res.exit_code == 0, res.output
     return dict(json.loads(res.stdout))
 
