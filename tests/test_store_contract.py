@@ -248,6 +248,18 @@ def test_get_vectors_many_ids(store: Store) -> None:
     assert len(list(store.iter_vectors("s"))) == 1200
 
 
+def test_nearest_vectors(store: Store) -> None:
+    rng = np.random.default_rng(3)
+    vecs = {f"a{i}": rng.standard_normal(8).astype(np.float32) for i in range(40)}
+    store.put_vectors("article:t", vecs)
+    store.put_vectors("article:t", {"odd": np.ones(3)})  # another dimension: never returned
+    got = store.nearest_vectors("article:t", vecs["a5"], 3)
+    assert got[0][0] == "a5" and got[0][1] == pytest.approx(1.0, abs=1e-5)
+    assert len(got) == 3 and got[0][1] >= got[1][1] >= got[2][1]
+    assert "odd" not in {i for i, _ in store.nearest_vectors("article:t", vecs["a5"], 50)}
+    assert store.nearest_vectors("article:none", vecs["a5"], 3) == []
+
+
 # -- events and stories -----------------------------------------------------------------------
 
 

@@ -110,10 +110,14 @@ def prepared_stream(spark: Any, paths: list[str], opts: SparkOptions) -> Iterato
 
     docs = sc.parallelize(list(enumerate(files)), min(len(files), parts)).flatMap(read)
     prepared = docs.repartition(parts).mapPartitions(prepare)
-    prepared = prepared.persist()  # the sort samples it; prepare runs once
+    from pyspark import StorageLevel
+
+    # the sort samples the keys first: keep the prepared partitions (spilling to disk) so the
+    # pipeline and the encoder run once per document
+    prepared = prepared.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         ordered = prepared.sortByKey(numPartitions=parts)
-        for _key, item in ordered.toLocalIterator():
+        for _key, item in ordered.toLocalIterator(prefetchPartitions=True):
             yield item
     finally:
         prepared.unpersist()
