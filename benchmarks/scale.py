@@ -14,7 +14,8 @@ JVM, Python workers), sampled every 0.2 s. ``timings`` split the driver's sequen
 Agreement with the local ingest (same articles, languages, dates; events/stories pairwise and
 B³ F1 of one against the other, and against gold labels when given)::
 
-    python benchmarks/scale.py --compare ../shared/data/india-news-2020/window_2020-03-24_25_docs.jsonl.gz
+    python benchmarks/scale.py \
+        --compare ../shared/data/india-news-2020/window_2020-03-24_25_docs.jsonl.gz
     python benchmarks/scale.py --compare ../shared/data/india-news-2020-dev/docs.jsonl \\
         --gold ../shared/data/india-news-2020-dev/labels.jsonl
 
@@ -24,6 +25,7 @@ Stores and inputs are kept under benchmarks/.cache/scale/ (a finished local run 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import subprocess
@@ -66,14 +68,10 @@ def run(args: list[str]) -> dict[str, Any]:
     parent = psutil.Process(proc.pid)
     while proc.poll() is None:
         total = 0
-        try:
+        with contextlib.suppress(psutil.Error):
             for p in [parent, *parent.children(recursive=True)]:
-                try:
+                with contextlib.suppress(psutil.Error):
                     total += p.memory_info().rss
-                except psutil.Error:
-                    pass
-        except psutil.Error:
-            pass
         peak = max(peak, total)
         time.sleep(0.2)
     out, err = proc.communicate()
@@ -138,10 +136,10 @@ def compare(src: Path, gold: Path | None, encoder: str, master: str) -> None:
             rows = load_gold(gold)
             for name, store in (("local", a), ("spark", b)):
                 ev = evaluate_clusters(store, rows)
+                stories = ev.get("stories", {}).get("bcubed", {})
                 out[f"gold_{name}"] = {
                     "events_pairwise_f1": round(ev["events"]["pairwise"]["f1"], 4),
-                    "stories_bcubed_f1": round(ev.get("stories", {}).get("bcubed", {})
-                                               .get("f1", float("nan")), 4),  # fmt: skip
+                    "stories_bcubed_f1": round(stories.get("f1", float("nan")), 4),
                 }
     print(json.dumps(out, indent=2))
 
