@@ -28,9 +28,13 @@ from storyline.model import Article, JoinReason, MergeLogEntry, Quarantined, Raw
 from storyline.pipeline.base import Pipeline
 from storyline.pipeline.embedtext import embed_text
 from storyline.pipeline.stages import default_pipeline, prepare_doc
+from storyline.quotes import Claim
 from storyline.store.base import Store
 
 log = logging.getLogger(__name__)
+
+#: An article prepared elsewhere: its vector and its claims (None: extract them here).
+Prepared = tuple[Article, np.ndarray, list[Claim] | None]
 
 FLOATING_MAX = 256  # the most recent undated articles, re-seated after each batch
 
@@ -196,17 +200,18 @@ class Engine:
 
     def ingest_prepared(
         self,
-        items: Iterable[tuple[Article, np.ndarray] | Quarantined],
+        items: Iterable[Prepared | Quarantined],
         *,
         progress: Callable[[int], None] | None = None,
     ) -> IngestReport:
         """Place articles whose pipeline and embedding ran elsewhere (the Spark job's
-        executors run :func:`prepare_doc` and the encoder): the rest of :meth:`ingest` —
+        executors run :func:`prepare_doc`, the encoder and the claim extractor; claims are
+        ``None`` where extraction failed there): the rest of :meth:`ingest` —
         duplicates, near-duplicates, entities, clustering, one transaction per batch — is
         this engine's own code, so the result is the local ingest's."""
         report = IngestReport()
         t0 = time.perf_counter()
-        batch: list[tuple[Article, np.ndarray] | Quarantined] = []
+        batch: list[Prepared | Quarantined] = []
 
         def flush() -> None:
             articles: list[Article] = []
@@ -217,9 +222,12 @@ class Engine:
                 elif isinstance(x, tuple) and self._is_new(x[0], seen, report):
                     articles.append(x[0])
             vecs = {x[0].id: x[1].astype(np.float32) for x in batch if isinstance(x, tuple)}
+            claims = {x[0].id: x[2] for x in batch if isinstance(x, tuple) and x[2] is not None}
             quarantine = [x for x in batch if isinstance(x, Quarantined)]
             report.read += len(batch)
-            self._place_batch(articles, {a.id: vecs[a.id] for a in articles}, quarantine, report)
+            self._place_batch(
+                articles, {a.id: vecs[a.id] for a in articles}, quarantine, report, claims
+            )
             if progress:
                 progress(len(batch))
             batch.clear()
@@ -239,6 +247,7 @@ class Engine:
         vecs: dict[str, np.ndarray],
         quarantine: list[Quarantined],
         report: IngestReport,
+        claims: dict[str, list[Claim]] | None = None,
     ) -> None:
         t = time.perf_counter()
         for a in articles:
@@ -250,7 +259,7 @@ class Engine:
             self.dups.add(a.id, a.minhash)
         t = self._timed(report, "dedup", t)
 
-        ann = self.annotator.annotate(articles)
+        ann = self.annotator.annotate(articles, claims)
         t = self._timed(report, "entities+claims", t)
 
         joins = self._cluster(articles, vecs, report)

@@ -13,15 +13,17 @@ from typing import Any
 import numpy as np
 
 from storyline.encode.base import Encoder
+from storyline.engine import Prepared as PreparedArticle
 from storyline.errors import InputError
 from storyline.ingest.readers import input_files, read_path
 from storyline.model import Article, Quarantined, RawDoc
 from storyline.pipeline.base import Pipeline
 from storyline.pipeline.embedtext import embed_text
 from storyline.pipeline.stages import default_pipeline, prepare_doc
+from storyline.quotes import Claim, extract_claims
 
 Key = tuple[int, int]
-Prepared = tuple[Article, np.ndarray] | Quarantined
+Prepared = PreparedArticle | Quarantined
 
 _ENCODERS: dict[tuple[str, int], Encoder] = {}  # one model per executor process
 _PIPELINE: list[Pipeline] = []
@@ -73,4 +75,16 @@ def prepare_partition(
         )
     by_key = {k: v for (k, _), v in zip(arts, vecs, strict=True)}
     for key, a in done:
-        yield key, (a if isinstance(a, Quarantined) else (a, np.asarray(by_key[key], np.float32)))
+        if isinstance(a, Quarantined):
+            yield key, a
+        else:
+            yield key, (a, np.asarray(by_key[key], np.float32), claims_of(a))
+
+
+def claims_of(a: Article) -> list[Claim] | None:
+    """The article's claims, as the engine's annotator extracts them (None when extraction
+    fails: the driver then retries and records the failure the way local ingest does)."""
+    try:
+        return extract_claims(a.text, a.lang.lang if a.lang else "und")
+    except Exception:
+        return None
