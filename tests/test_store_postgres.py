@@ -14,6 +14,7 @@ import pytest
 from storyline.errors import StoreError
 from storyline.model import Article, Event, Provenance
 from storyline.store import open_store
+from storyline.store.base import Store
 from storyline.store.pg_schema import PG_SCHEMA_VERSION, dec, enc
 from storyline.store.postgres import PostgresStore, redact
 
@@ -83,7 +84,7 @@ def test_nearest_vectors_use_the_hnsw_index(pg_url: str) -> None:
         s.put_vectors("minhash", {"a0": np.array([np.nan, 1.0], dtype=np.float32)})  # not ANN
         q = vecs["a7"] + 0.01
         got = s.nearest_vectors("article:test", q, 5)
-        exact = super(PostgresStore, s).nearest_vectors("article:test", q, 5)
+        exact = Store.nearest_vectors(s, "article:test", q, 5)  # the exact scan
         assert got[0][0] == "a7" and exact[0][0] == "a7"
         assert got[0][1] == pytest.approx(exact[0][1], abs=1e-5)
         s._x("SET enable_seqscan = off")  # type: ignore[attr-defined]

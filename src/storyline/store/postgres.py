@@ -17,13 +17,10 @@ database, bulk loads from the Spark job (:mod:`storyline.scale`). Needs the ``po
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
-
-import numpy as np
 
 from storyline.errors import StoreError
 from storyline.model import Article, Event, JoinReason, MergeLogEntry, Quarantined, Story
@@ -40,6 +37,7 @@ from storyline.store.pg_schema import (
     dec_row,
     enc_row,
 )
+from storyline.store.pg_vectors import PostgresVectorTables
 from storyline.store.schema import (
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
@@ -67,9 +65,6 @@ from storyline.store.textquery import ArticleBrief, SearchFilters, TextQuery
 logger = logging.getLogger(__name__)
 
 _PAGE = 256
-_VEC_DTYPE = np.dtype("<f4")
-#: vector spaces that get an HNSW index (article embeddings of every encoder)
-ANN_PREFIX = "article:"
 
 
 def _named(columns: Sequence[str]) -> str:
@@ -118,7 +113,7 @@ def _import_psycopg() -> Any:
     return psycopg
 
 
-class PostgresStore(PostgresEntityTables, Store):
+class PostgresStore(PostgresEntityTables, PostgresVectorTables, Store):
     """A store in one PostgreSQL database (the URL's), shared by any number of processes.
 
     ``timeout`` is how long a write waits for another process's write transaction.
@@ -323,17 +318,6 @@ class PostgresStore(PostgresEntityTables, Store):
                 )
             return False
 
-    def put_articles(self, articles: Sequence[Article]) -> None:
-        """Insert new articles in bulk (one round trip per page; the bulk loader's path)."""
-        rows = []
-        for a in articles:
-            row = enc_row(article_row(a))
-            row["tsv"], row["ntok"] = pg_search.tsvector_literal(a.title, a.text)
-            rows.append(row)
-        with self.transaction(), self._conn.cursor() as cur:
-            for i in range(0, len(rows), 500):
-                cur.executemany(_ARTICLE_INSERT + " ON CONFLICT (id) DO NOTHING", rows[i : i + 500])
-
     def get_article(self, article_id: str) -> Article | None:
         row = self._x(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = %s",
                       [article_id]).fetchone()  # fmt: skip
@@ -393,100 +377,6 @@ class PostgresStore(PostgresEntityTables, Store):
             [doc_id],
         ).fetchall()
         return [article_from_row(dec_row(r)) for r in rows]
-
-    # -- vectors ---------------------------------------------------------------------------
-    def _ensure_ann(self, space: str, dim: int) -> None:
-        """An HNSW index (cosine) over the ``dim``-d vectors of ``space``."""
-        name = "vectors_hnsw_" + hashlib.sha1(f"{space}\0{dim}".encode()).hexdigest()[:16]
-        if name in self._ann:
-            return
-        literal = "'" + space.replace("'", "''") + "'"
-        self._x(
-            f"CREATE INDEX IF NOT EXISTS {name} ON vectors USING hnsw "
-            f"((embedding::vector({int(dim)})) vector_cosine_ops) "
-            f"WHERE space = {literal} AND dim = {int(dim)} AND embedding IS NOT NULL"
-        )
-        self._ann.add(name)
-
-    def put_vectors(self, space: str, items: dict[str, np.ndarray]) -> None:
-        rows = []
-        dims: set[int] = set()
-        for item_id, value in items.items():
-            vec = np.asarray(value, dtype=_VEC_DTYPE)
-            if vec.ndim != 1:
-                raise StoreError(
-                    f"vector for {item_id!r} has shape {vec.shape}; expected one dimension"
-                )
-            ann = self.has_vector and vec.shape[0] > 0 and bool(np.isfinite(vec).all())
-            emb = "[" + ",".join(repr(float(x)) for x in vec) + "]" if ann else None
-            if ann and space.startswith(ANN_PREFIX):
-                dims.add(int(vec.shape[0]))
-            rows.append((space, str(item_id), int(vec.shape[0]), vec.tobytes(), emb))
-        if not rows:
-            return
-        if self.has_vector:
-            sql = (
-                "INSERT INTO vectors (space, id, dim, data, embedding) "
-                "VALUES (%s, %s, %s, %s, %s::vector) ON CONFLICT (space, id) DO UPDATE SET "
-                "dim = excluded.dim, data = excluded.data, embedding = excluded.embedding"
-            )
-        else:
-            rows = [r[:4] for r in rows]  # type: ignore[misc]
-            sql = (
-                "INSERT INTO vectors (space, id, dim, data) VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT (space, id) DO UPDATE SET dim = excluded.dim, data = excluded.data"
-            )
-        with self.transaction(), self._conn.cursor() as cur:
-            for dim in sorted(dims):
-                self._ensure_ann(space, dim)
-            cur.executemany(sql, rows)
-
-    def _vector(self, row: dict[str, Any]) -> np.ndarray:
-        vec = np.frombuffer(bytes(row["data"]), dtype=_VEC_DTYPE).astype(np.float32)
-        if vec.shape[0] != row["dim"]:
-            raise StoreError(f"store {self._where}: vector {row['id']!r} is damaged")
-        return vec
-
-    def get_vectors(self, space: str, ids: Iterable[str]) -> dict[str, np.ndarray]:
-        wanted = list(dict.fromkeys(ids))
-        rows = self._x(
-            "SELECT id, dim, data FROM vectors WHERE space = %s AND id = ANY(%s)", [space, wanted]
-        ).fetchall()
-        found = {r["id"]: self._vector(r) for r in rows}
-        return {i: found[i] for i in wanted if i in found}
-
-    def iter_vectors(self, space: str) -> Iterator[tuple[str, np.ndarray]]:
-        last = ""
-        while True:
-            rows = self._x(
-                "SELECT id, dim, data FROM vectors WHERE space = %s AND id > %s "
-                "ORDER BY id LIMIT %s",
-                [space, last, _PAGE * 4],
-            ).fetchall()
-            for row in rows:
-                yield row["id"], self._vector(row)
-            if len(rows) < _PAGE * 4:
-                return
-            last = rows[-1]["id"]
-
-    def count_vectors(self, space: str) -> int:
-        return int(self._one("SELECT count(*) FROM vectors WHERE space = %s", [space]))
-
-    def nearest_vectors(self, space: str, query: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """Approximate cosine neighbours through the space's HNSW index (exact without
-        pgvector). Scores are cosine similarities, best first."""
-        q = np.asarray(query, dtype=np.float32).reshape(-1)
-        if not self.has_vector or not space.startswith(ANN_PREFIX) or k <= 0:
-            return super().nearest_vectors(space, q, k)
-        dim = int(q.shape[0])
-        literal = "[" + ",".join(repr(float(x)) for x in q) + "]"
-        rows = self._x(
-            f"SELECT id, 1 - (embedding::vector({dim}) <=> %s::vector({dim})) AS sim "
-            f"FROM vectors WHERE space = %s AND dim = {dim} AND embedding IS NOT NULL "
-            f"ORDER BY embedding::vector({dim}) <=> %s::vector({dim}) LIMIT %s",
-            [literal, space, literal, int(k)],
-        ).fetchall()
-        return [(str(r["id"]), float(r["sim"])) for r in rows]
 
     # -- events and stories ----------------------------------------------------------------
     def put_event(self, event: Event) -> None:
@@ -578,23 +468,6 @@ class PostgresStore(PostgresEntityTables, Store):
                 "INSERT INTO meta (key, value) VALUES (%s, '1') ON CONFLICT (key) "
                 "DO UPDATE SET value = (meta.value::bigint + 1)::text",
                 [KEY_DOCS_META],
-            )
-
-    def add_key_counts_bulk(self, counts: dict[str, int], docs: int) -> None:
-        """Add many documents' key counts at once (``counts``: key -> documents)."""
-        with self.transaction():
-            if counts:
-                keys = sorted(counts)
-                self._x(
-                    "INSERT INTO key_df (key, n) SELECT k, n FROM unnest(%s::text[], "
-                    "%s::bigint[]) AS t(k, n) ON CONFLICT (key) DO UPDATE SET "
-                    "n = key_df.n + excluded.n",
-                    [keys, [int(counts[k]) for k in keys]],
-                )
-            self._x(
-                "INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) "
-                "DO UPDATE SET value = (meta.value::bigint + excluded.value::bigint)::text",
-                [KEY_DOCS_META, str(int(docs))],
             )
 
     def key_counts(self, keys: Iterable[str]) -> dict[str, int]:
