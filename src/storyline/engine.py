@@ -18,10 +18,14 @@ import numpy as np
 
 from storyline.annotate import Annotations, Annotator
 from storyline.cluster.dedup import DuplicateIndex
-from storyline.cluster.events import EventClusterer, EventConfig, EventState, Item
+from storyline.cluster.events import MAX_UNDATED, EventClusterer, EventState, split_keys
 from storyline.cluster.features import KeyIDF, LangMeans, background_mean, day_number, day_to_iso
-from storyline.cluster.items import article_item, item_day, lang_of
-from storyline.cluster.stories import StoryConfig, StoryLinker, StoryState
+from storyline.cluster.model import ClusterModel, default_model
+from storyline.cluster.profile import publication_day
+from storyline.cluster.source import ProfileSource, lang_of, locate_articles, name_weights
+from storyline.cluster.stories import StoryLinker, StoryState
+from storyline.cluster.titles import story_title
+from storyline.cluster.words import word_df
 from storyline.encode.base import Encoder
 from storyline.errors import StoreError
 from storyline.model import Article, JoinReason, MergeLogEntry, Quarantined, RawDoc, Story
@@ -36,7 +40,8 @@ log = logging.getLogger(__name__)
 #: An article prepared elsewhere: its vector and its claims (None: extract them here).
 Prepared = tuple[Article, np.ndarray, list[Claim] | None]
 
-FLOATING_MAX = 256  # the most recent undated articles, re-seated after each batch
+MAX_PROFILES = 30_000  # article profiles kept in memory (older days are reloaded on demand)
+KEEP_DAYS = 60  # on eviction, profiles this many days before the newest are kept
 
 
 @dataclass
@@ -71,8 +76,7 @@ class Engine:
         encoder: Encoder,
         *,
         pipeline: Pipeline | None = None,
-        event_config: EventConfig | None = None,
-        story_config: StoryConfig | None = None,
+        model: ClusterModel | None = None,
         batch_size: int = 64,
         entity_keys: bool = True,
     ) -> None:
@@ -91,13 +95,20 @@ class Engine:
                 f"this store was built with encoder {used!r}, not {encoder.name!r}; "
                 f"use the same encoder or start a new store"
             )
+        self.model = model or default_model()
+        self.words = word_df()
         self.idf = KeyIDF(store.all_key_counts(), store.key_docs())
-        self.events = EventClusterer(self.idf, event_config)
+        self.events = EventClusterer(self.model.events, encoder.dim)
         self.events.set_id_factory(lambda: f"e{store.next_id('event'):06d}")
+        self.profiles = ProfileSource(
+            store, self.space, self.lang_means, self.words, self.idf, self.events
+        )
+        self.events.loader = self.profiles.by_days
+        self.events.fetch = self.profiles.by_ids
         self.stories = StoryLinker(
             self.events.events,
             self.idf,
-            story_config,
+            self.model.stories,
             new_id=lambda: f"s{store.next_id('story'):06d}",
         )
         self.dups = DuplicateIndex()
@@ -105,8 +116,6 @@ class Engine:
         self._titles: dict[str, tuple[str, str]] = {}
         self._pending_merges: list[MergeLogEntry] = []
         self._langs_touched: set[str] = set()
-        self._floating: dict[str, tuple[int, Item]] = {}  # undated articles, by batch seen
-        self._batch_no = 0
         self._load_state()
 
     # state -------------------------------------------------------------------------------
@@ -119,23 +128,35 @@ class Engine:
                 for d in (day_number(e.first_date), day_number(e.date), day_number(e.last_date))
                 if d is not None
             ]
+            names, words, places = split_keys(e.keys)
             st = EventState(
                 id=e.id,
                 vec_sum=sums.get(e.id, np.zeros(self.encoder.dim, dtype=np.float32)),
                 members=list(e.article_ids),
+                words=words,
+                places=places,
                 days=[] if e.date_is_estimate else days,
                 est_days=days if e.date_is_estimate else [],
             )
-            st.keys.update({k: float(v) for k, v in e.keys.items()})
+            st.keys.update(names)
             st.langs.update(e.languages)
             st.n_unique = len(e.article_ids)
             st.title = e.title
+            st.alive = e.alive
             self.events.add_state(st)
         for s in self.store.list_stories():
             self.stories.add_state(StoryState(id=s.id, events=list(s.event_ids)))
         self.lang_means.load_packed(self.store.iter_vectors(self.lang_space))
         for aid, sig in self.store.iter_vectors("minhash"):
             self.dups.add(aid, [int(x) for x in sig.view(np.uint32)])
+        undated = self.store.get_meta("undated_articles") or []
+        self.profiles.ensure([str(a) for a in undated][-MAX_UNDATED:])
+        for m in self.store.merge_log():
+            if m.kind == "event-split":  # a curator's split holds for good
+                moved = m.detail.get("articles", [])
+                for a in moved:
+                    for b in m.detail.get("kept", []):
+                        self.events.cannot.add(frozenset((a, b)))
 
     # ingest ------------------------------------------------------------------------------
     def ingest(
@@ -262,6 +283,9 @@ class Engine:
         ann = self.annotator.annotate(articles, claims)
         t = self._timed(report, "entities+claims", t)
 
+        locate_articles(articles, ann)
+        t = self._timed(report, "places", t)
+
         joins = self._cluster(articles, vecs, report)
         t = self._timed(report, "cluster", t)
 
@@ -282,9 +306,15 @@ class Engine:
                 have[a.id] = v.astype(np.float32)
         return have
 
-    def place(self, articles: list[Article], vecs: dict[str, np.ndarray]) -> IngestReport:
+    def place(
+        self,
+        articles: list[Article],
+        vecs: dict[str, np.ndarray],
+        ann: Annotations | None = None,
+    ) -> IngestReport:
         """Cluster and store articles whose pipeline and embedding are done (re-clustering)."""
         report = IngestReport()
+        locate_articles([a for a in articles if "places" not in a.extra or ann is not None], ann)
         joins = self._cluster(articles, vecs, report)
         self._write(articles, vecs, joins, [], report)
         report.accepted = len(articles)
@@ -293,55 +323,41 @@ class Engine:
     def _cluster(
         self, articles: list[Article], vecs: dict[str, np.ndarray], report: IngestReport
     ) -> list[JoinReason]:
-        joins: list[JoinReason] = []
         # the batch updates the per-language means first, so it is centred by what it brings
         for a in articles:
             if not a.dup_of:
-                self.lang_means.update(a.lang.lang if a.lang else "und", vecs[a.id])
-        self._langs_touched = {a.lang.lang if a.lang else "und" for a in articles}
-        # originals before their syndicated copies, then by date: the copy follows its original
-        order = sorted(
-            articles, key=lambda a: (a.dup_of is not None, item_day(a)[0] or 10**9, a.id)
-        )
-        for a in order:
-            lang = a.lang.lang if a.lang else "und"
-            item = article_item(a, self.lang_means.centre(lang, vecs[a.id]))
+                self.lang_means.update(lang_of(a), vecs[a.id])
+        self._langs_touched = {lang_of(a) for a in articles}
+        profiles = []
+        keys = {}
+        for a in articles:
             if not a.dup_of:
                 self.idf.add(a.keys)
-            r = self.events.learn_one(item)
-            ev = self.events.events[r.event_id]
-            self._titles[a.id] = (a.title, item.lang)
-            if r.new_event:
-                report.new_events += 1
-                ev.title = a.title
-                ev.title_lang = item.lang
-            joins.append(r)
-            if (item.day is None or item.tolerance > 3) and not a.dup_of:
-                self._floating[a.id] = (self._batch_no, item)
-        merges = self.events.consolidate()
-        if len(self._floating) > FLOATING_MAX:  # keep the most recent ones
-            keep = sorted(self._floating, key=lambda k: self._floating[k][0])[-FLOATING_MAX:]
-            self._floating = {k: self._floating[k] for k in keep}
-        merges.extend(self.events.reseat([it for _, it in self._floating.values()]))
-        self._batch_no += 1
+            profiles.append(self.profiles.profile(a, vecs[a.id]))
+            keys[a.id] = name_weights(a)
+            self._titles[a.id] = (a.title, lang_of(a))
+        before = set(self.events.events)
+        merges_before = len(self.events.merges)
+        joins = self.events.learn(profiles, keys)
+        merges = self.events.merges[merges_before:]
+        report.new_events += len(set(self.events.events) - before)
         self._retitle(vecs)
-        for m in merges:
-            for gone in m.sources:
-                sm = self.stories.drop_event(gone, m.target)
-                if sm is not None:
-                    merges.append(sm)
-        self.stories.begin()
-        for ev in sorted(self.events.touched(), key=lambda e: e.id):
-            if ev.alive and ev.id not in self.stories.event_story:
-                _sid, _score = self.stories.learn_one(ev)
-                if _score is None:
-                    report.new_stories += 1
-            elif ev.alive:
-                self.stories.stories[self.stories.event_story[ev.id]].dirty = True
-        merges.extend(self.stories.consolidate())
+        touched = [e.id for e in self.events.touched()]
+        stories_before = set(self.stories.stories)
+        merges.extend(self.stories.update(touched))
+        report.new_stories += len(set(self.stories.stories) - stories_before)
         report.merges += len(merges)
         self._pending_merges = merges
+        self._evict()
         return joins
+
+    def _evict(self) -> None:
+        if len(self.events.index) <= MAX_PROFILES:
+            return
+        days = [p.day for p in self.events.index.profiles if p is not None and p.day is not None]
+        if not days:
+            return
+        self.profiles.forget_before(max(days) - KEEP_DAYS)
 
     def split(self, event_id: str, article_ids: list[str], reason: str = "") -> str:
         """Move ``article_ids`` out of ``event_id`` into a new event (a curator's correction).
@@ -359,29 +375,18 @@ class Engine:
                 f"split needs some but not all of {event_id}'s articles "
                 f"({len(ev.members)} members; `storyline event {event_id}` lists them)"
             )
-        arts = {a: self.store.get_article(a) for a in moving}
-        vecs = self.store.get_vectors(self.space, moving)
-        new = self.events.detach(
-            event_id,
-            [
-                article_item(a, self.lang_means.centre(lang_of(a), vecs[a.id]))
-                for a in arts.values()
-                if a
-            ],
-        )
+        self.profiles.ensure(ev.members)
+        kept = [a for a in ev.members if a not in set(moving)]
+        new = self.events.split(event_id, moving)
         entry = MergeLogEntry(
             kind="event-split",
             target=event_id,
             sources=[new.id],
-            detail={"articles": moving, "reason": reason or "split by a user"},
+            detail={"articles": moving, "kept": kept, "reason": reason or "split by a user"},
         )
         self.events.merges.append(entry)
-        self.stories.begin()
-        self.stories.learn_one(new)
-        if event_id in self.stories.event_story:
-            self.stories.stories[self.stories.event_story[event_id]].dirty = True
         self._retitle({})
-        self._pending_merges = [entry]
+        self._pending_merges = [entry, *self.stories.update([event_id, new.id])]
         self._write([], {}, [], [], IngestReport())
         return new.id
 
@@ -392,7 +397,14 @@ class Engine:
         most users; the title language is kept so a UI can say so.
         """
         for ev in self.events.touched():
-            if not ev.alive or len(ev.members) < 2:
+            if not ev.alive or not ev.members:
+                continue
+            if len(ev.members) == 1:
+                info = self._titles.get(ev.members[0])
+                if info is None:
+                    art = self.store.get_article(ev.members[0])
+                    info = (art.title, lang_of(art)) if art else ("", "und")
+                ev.title, ev.title_lang = info
                 continue
             members = ev.members[:200]
             vecs = dict(batch_vecs)
@@ -437,6 +449,14 @@ class Engine:
         with self.store.transaction():
             if articles and not self.store.get_meta("encoder"):
                 self.store.set_meta("encoder", self.encoder.name)
+            if articles and self.store.get_meta("cluster_model") != self.model.version:
+                self.store.set_meta("cluster_model", self.model.version)
+            undated_now = [
+                a.id for a in articles if publication_day(a)[0] is None or publication_day(a)[1] > 2
+            ]
+            if undated_now:  # undated articles are compared with every later batch
+                known = [str(x) for x in self.store.get_meta("undated_articles") or []]
+                self.store.set_meta("undated_articles", (known + undated_now)[-MAX_UNDATED:])
             for q in quarantine:
                 self.store.put_quarantine(q)
             if ann is not None:
@@ -480,6 +500,10 @@ class Engine:
             for m in merges:
                 if m.kind in ("event-split", "article-move"):
                     moved.update(m.detail.get("articles", []))
+                elif m.kind == "event-move":
+                    for eid in m.detail.get("events", []):
+                        if eid in self.events.events:
+                            moved.update(self.events.events[eid].members)
                 elif m.kind == "event-merge" and m.target in self.events.events:
                     moved.update(self.events.events[m.target].members)
                 elif m.kind == "story-merge" and m.target in self.stories.stories:
@@ -507,14 +531,17 @@ class Engine:
             for k, v in e.langs.items():
                 langs[k] = langs.get(k, 0) + v
             days.extend(e.days or e.est_days)
-        main = max(evs, key=lambda e: (e.n_unique, e.title_lang == "en"), default=None)
         return Story(
             id=s.id,
             event_ids=[e.id for e in evs],
-            title=main.title if main else "",
+            title=story_title(evs, self._entity_name),
             languages=langs,
             first_date=day_to_iso(min(days)) if days else None,
             last_date=day_to_iso(max(days)) if days else None,
             keys={},
             alive=s.alive and bool(evs),
         )
+
+    def _entity_name(self, entity_id: str) -> tuple[str, str] | None:
+        row = self.store.get_entity(entity_id)
+        return (str(row.get("name") or ""), str(row.get("type") or "")) if row else None

@@ -140,6 +140,7 @@ class JoinReason:
     new_event: bool  # True when the article founded the event
     best_other: str | None = None  # runner-up event id, if any
     best_other_score: float | None = None
+    detail: dict[str, Any] = field(default_factory=dict)  # the terms that decided, by name
 
 
 @dataclass

@@ -118,9 +118,13 @@ def print_event(
         else:
             gap = "?" if j.time_gap_days is None else f"{j.time_gap_days:.0f}d"
             click.echo(
-                f"      joined: score {j.score:.3f} (dense {j.dense:.3f}, names "
-                f"{j.names:.3f}, time gap {gap})"
+                f"      joined: average score {j.score:.3f} with the event's articles "
+                f"(threshold {j.detail.get('threshold', '?')}), time gap {gap}"
             )
+        terms = j.detail.get("terms")
+        if terms:
+            shown = ", ".join(f"{k.replace('_', ' ')} {v:+.3f}" for k, v in terms.items())
+            click.echo(f"      closest {j.detail.get('closest')}: {shown}")
     for m in log:
         click.echo(f"  log #{m.seq} {m.at} {m.kind}: {','.join(m.sources)} → {m.target}")
 

@@ -65,21 +65,48 @@ def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | Non
 
 @cli.command()
 @click.option("--lang", help="Only stories with articles in this language.")
+@click.option(
+    "--sort",
+    type=click.Choice(["default", "latest", "size", "span"]),
+    default="default",
+    show_default=True,
+    help="default: stories of 2+ articles first, by latest activity; size: most articles; "
+    "span: longest running; latest: latest activity.",
+)
+@click.option(
+    "--min-articles",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Hide smaller stories (2 hides one-article stories).",
+)
+@click.option("--hide-single", is_flag=True, help="Same as --min-articles 2.")
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def stories(obj: Ctx, lang: str | None, limit: int, as_json: bool) -> None:
-    """List storylines, newest activity first."""
+def stories(
+    obj: Ctx,
+    lang: str | None,
+    sort: str,
+    min_articles: int,
+    hide_single: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List storylines (by default: those of two or more articles first, newest activity first)."""
     with _errors():
-        items = obj.sl.stories(lang=lang)[:limit]
+        items = obj.sl.stories(
+            lang=lang, sort=sort, min_articles=max(min_articles, 2 if hide_single else 1)
+        )[:limit]
     if as_json:
         _json([story_dict(s) for s in items])
         return
     echo_table(
-        ["story", "events", "span", "languages", "title"],
+        ["story", "articles", "events", "span", "languages", "title"],
         [
             [
                 s.id,
+                str(sum(s.languages.values())),
                 str(len(s.event_ids)),
                 f"{s.first_date or '?'} … {s.last_date or '?'}",
                 ",".join(sorted(s.languages)),

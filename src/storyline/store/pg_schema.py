@@ -141,7 +141,8 @@ _V1 = (
         time_gap_days DOUBLE PRECISION,
         new_event INTEGER NOT NULL,
         best_other TEXT,
-        best_other_score DOUBLE PRECISION
+        best_other_score DOUBLE PRECISION,
+        detail TEXT NOT NULL DEFAULT '{}'            -- JSON: the named terms that decided
     )""",
     "CREATE INDEX joins_event ON joins(event_id, seq)",
     """CREATE TABLE merge_log (
@@ -211,7 +212,7 @@ VECTOR_COLUMN = "ALTER TABLE vectors ADD COLUMN IF NOT EXISTS embedding vector"
 _V1_C = tuple(s.replace(" TEXT", ' TEXT COLLATE "C"') for s in _V1)
 
 PG_MIGRATIONS: tuple[PgMigration, ...] = (
-    PgMigration(1, "initial schema (tables of SQLite schema 3, tsvector full text)", _V1_C),
+    PgMigration(1, "initial schema (tables of SQLite schema 4, tsvector full text)", _V1_C),
 )
 
 #: The schema version this storyline writes to PostgreSQL.
