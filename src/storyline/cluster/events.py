@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.cluster.features import day_to_iso
-from storyline.cluster.linkage import CANNOT, average_link, components
+from storyline.cluster.linkage import CANNOT, average_link
 from storyline.cluster.model import EventModel
 from storyline.cluster.pairs import PairIndex, event_terms
 from storyline.cluster.profile import Profile
@@ -173,42 +173,42 @@ class EventClusterer:
         return self._reconcile(region, groups, scores, {p.id for p in fresh})
 
     def _region(self, new_ids: list[str]) -> tuple[list[str], np.ndarray]:
-        """Articles whose events the new ones can change, and their pair scores."""
+        """Articles whose events the new ones can change, and their pair scores.
+
+        A breadth-first search from the new articles over pairs scoring at least
+        ``edge_min``, among the articles published within ``window_days`` of the region; the
+        days searched widen until every member's neighbourhood was searched. The region is
+        sorted by id, so ties in clustering break the same way whatever the arrival order.
+        """
         dated = [self.index.get(i) for i in new_ids]
         days = [p.day for p in dated if p is not None and p.dated and p.day is not None]
         w = self.m.window_days
-        if not days:  # only undated articles: compare with the most recent of everything
-            lo, hi = 0, 0
-        else:
-            lo, hi = min(days) - w, max(days) + w
-        new_set = set(new_ids)
-        block: list[str] = []
-        scores = np.zeros((0, 0), np.float32)
-        region_idx: list[int] = []
+        lo, hi = (min(days) - w, max(days) + w) if days else (0, 0)
+        region: set[str] = set(new_ids)
         for _ in range(64):
             if days:
                 self._ensure_days(lo, hi)
-            ids = self.index.day_rows(lo, hi) if days else self._recent(MAX_REGION // 2)
-            und = self.index.undated()[-MAX_UNDATED:]
-            block = list(dict.fromkeys([*new_ids, *und, *ids]))[:MAX_REGION]
-            scores = self.index.block_scores(block, self.m)
-            iu, ju = np.nonzero(np.triu(scores >= self.m.edge_min, 1))
-            comp = components(len(block), zip(iu.tolist(), ju.tolist(), strict=True))
-            keep_comp = {comp[k] for k, aid in enumerate(block) if aid in new_set}
-            region_idx = [k for k in range(len(block)) if comp[k] in keep_comp]
-            if not days or len(block) >= MAX_REGION:
-                break
-            rdays = []
-            for k in region_idx:
-                p = self.index.get(block[k])
-                if p is not None and p.dated and p.day is not None:
-                    rdays.append(p.day)
-            if not rdays or (min(rdays) - w >= lo and max(rdays) + w <= hi):
-                break  # closed: every member's neighbourhood was in the block
+            pool = self.index.day_rows(lo, hi) if days else self._recent(MAX_REGION // 2)
+            block = list(dict.fromkeys([*new_ids, *self.index.undated()[-MAX_UNDATED:], *pool]))
+            region = set(new_ids)
+            frontier = sorted(region)
+            prepared = self.index.block(block)
+            while frontier and len(region) < MAX_REGION:
+                s = prepared.scores_from(self.index.block(frontier), self.m)
+                hits = {block[j] for j in np.nonzero((s >= self.m.edge_min).any(axis=0))[0]}
+                frontier = sorted(hits - region)
+                region |= hits
+            rdays = [
+                p.day
+                for p in (self.index.get(a) for a in region)
+                if p is not None and p.dated and p.day is not None
+            ]
+            if not days or not rdays or (min(rdays) - w >= lo and max(rdays) + w <= hi):
+                break  # closed: every member's neighbourhood was searched
             lo, hi = min(lo, min(rdays) - w), max(hi, max(rdays) + w)
-        region = [block[k] for k in region_idx]
-        sub = scores[np.ix_(region_idx, region_idx)]
-        return region, sub
+        ordered = sorted(region)
+        log.debug("region of %d new articles: %d articles", len(new_ids), len(ordered))
+        return ordered, self.index.block_scores(ordered, self.m)
 
     def _recent(self, k: int) -> list[str]:
         """The ``k`` most recently published dated articles in memory."""

@@ -83,6 +83,88 @@ def _ent_cos(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(k, 0.0) for k, v in a.items()) / (na * nb)
 
 
+class Block:
+    """A set of profiles as arrays; ``scores_from`` scores another block against it."""
+
+    def __init__(
+        self,
+        *,
+        ids: list[str],
+        profiles: list[Profile],
+        vec: np.ndarray,
+        words: sp.csr_matrix,
+        ents: sp.csr_matrix,
+        names: sp.csr_matrix,
+    ) -> None:
+        self.ids, self.profiles, self.vec = ids, profiles, vec
+        self._words, self._ents, self._names = words, ents, names
+        self._t: dict[tuple[str, int], sp.csr_matrix] = {}
+        ps = profiles
+        self.lang = np.array([p.lang for p in ps], dtype=object)
+        self.dated = np.array([p.dated for p in ps], dtype=bool)
+        self.day = np.array([p.day if p.day is not None else 0 for p in ps], dtype=np.int64)
+        self.hday = np.array(
+            [p.hday if p.hday is not None else (p.day or 0) for p in ps], dtype=np.int64
+        )
+        self.source = np.array([p.source for p in ps], dtype=object)
+        self.place = [place_key(p) for p in ps]
+        self.pos = {aid: k for k, aid in enumerate(ids)}
+
+    def scores_from(self, a: Block, m: EventModel) -> np.ndarray:
+        """Scores of every (row of ``a``, column of this block) pair."""
+
+        def dot(name: str, x: sp.csr_matrix, y: sp.csr_matrix) -> np.ndarray:
+            n = max(x.shape[1], y.shape[1])
+            y_t = self._t.get((name, n))
+            if y_t is None:  # this block's matrix, transposed once per vocabulary size
+                y_t = self._t[(name, n)] = _widen(y, n).T.tocsr()
+            return np.asarray((_widen(x, n) @ y_t).toarray())
+
+        dense = a.vec @ self.vec.T
+        words = dot("words", a._words, self._words)
+        same = a.lang[:, None] == self.lang[None, :]
+        s = np.where(same, m.w_dense * dense + m.w_words * words, m.w_cross * dense)
+        if m.w_ents:
+            s = s + m.w_ents * dot("ents", a._ents, self._ents)
+        if m.w_names:
+            s = s + m.w_names * dot("names", a._names, self._names)
+        both = a.dated[:, None] & self.dated[None, :]
+        gap = np.abs(a.hday[:, None] - self.hday[None, :])
+        s = s - np.where(both & (gap == 1), m.p_day1, 0.0)
+        s = s - np.where(both & (gap >= 2), m.p_day2, 0.0)
+        s = s - np.where(~both, m.p_undated, 0.0)
+        if m.p_src_day or m.p_src_same:
+            same_src = (a.source[:, None] == self.source[None, :]) & (a.source[:, None] != "")
+            s = s - np.where(both & same_src & (gap >= 1), m.p_src_day, 0.0)
+            s = s - np.where(both & same_src & (gap == 0), m.p_src_same, 0.0)
+        if m.p_place:
+            codes = {k: i for i, k in enumerate(sorted({k for k in a.place + self.place if k}))}
+            ka = np.array([codes[k] if k else -1 for k in a.place])[:, None]
+            kb = np.array([codes[k] if k else -1 for k in self.place])[None, :]
+            s = s - np.where((ka != kb) & (ka >= 0) & (kb >= 0), m.p_place, 0.0)
+        s = np.where(both & (np.abs(a.day[:, None] - self.day[None, :]) > m.window_days), NEG, s)
+        for r, p in enumerate(a.profiles):  # syndicated copies join their original
+            c = self.pos.get(p.dup_of) if p.dup_of else None
+            if c is not None:
+                s[r, c] = 1.0
+        for c, p in enumerate(self.profiles):
+            r2 = a.pos.get(p.dup_of) if p.dup_of else None
+            if r2 is not None:
+                s[r2, c] = 1.0
+        for r, aid in enumerate(a.ids):  # an article is not its own neighbour
+            c2 = self.pos.get(aid)
+            if c2 is not None:
+                s[r, c2] = NEG
+        return s.astype(np.float32)
+
+
+def _widen(x: sp.csr_matrix, n: int) -> sp.csr_matrix:
+    """``x`` with ``n`` columns (the vocabulary grew since it was built)."""
+    if x.shape[1] == n:
+        return x
+    return sp.csr_matrix((x.data, x.indices, x.indptr), shape=(x.shape[0], n))
+
+
 class PairIndex:
     """Profiles kept as arrays for block scoring (rows are reused after removal)."""
 
@@ -165,54 +247,26 @@ class PairIndex:
 
     def block_scores(self, ids: list[str], m: EventModel) -> np.ndarray:
         """Scores of every pair of ``ids`` (symmetric; diagonal NEG)."""
+        b = self.block(ids)
+        return b.scores_from(b, m)
+
+    def scores(self, ids_a: list[str], ids_b: list[str], m: EventModel) -> np.ndarray:
+        """Scores of every (a, b) pair, a in ``ids_a`` (rows) and b in ``ids_b`` (columns)."""
+        return self.block(ids_b).scores_from(self.block(ids_a), m)
+
+    def block(self, ids: list[str]) -> Block:
+        """The arrays of a set of profiles, prepared once for many score computations."""
         rows = [self.row[i] for i in ids]
-        profs = [self.profiles[r] for r in rows]
-        assert all(p is not None for p in profs)
-        ps: list[Profile] = [p for p in profs if p is not None]
-        vec = self._vec[rows]
-        dense = vec @ vec.T
-        words_m = self._csr(rows, self._words, len(self._vocab))
-        words = (words_m @ words_m.T).toarray()
-        langs = np.array([p.lang for p in ps])
-        same = langs[:, None] == langs[None, :]
-        s = np.where(same, m.w_dense * dense + m.w_words * words, m.w_cross * dense)
-        if m.w_ents:
-            em = self._csr(rows, self._ents, len(self._evocab))
-            s = s + m.w_ents * (em @ em.T).toarray()
-        if m.w_names:
-            nm = self._csr(rows, self._names, len(self._nvocab))
-            s = s + m.w_names * (nm @ nm.T).toarray()
-        dated = np.array([p.dated for p in ps])
-        day = np.array([p.day if p.day is not None else 0 for p in ps], dtype=np.int64)
-        hday = np.array(
-            [p.hday if p.hday is not None else (p.day or 0) for p in ps], dtype=np.int64
+        ps = [p for p in (self.profiles[r] for r in rows) if p is not None]
+        assert len(ps) == len(rows)
+        return Block(
+            ids=list(ids),
+            profiles=ps,
+            vec=self._vec[rows],
+            words=self._csr(rows, self._words, len(self._vocab)),
+            ents=self._csr(rows, self._ents, len(self._evocab)),
+            names=self._csr(rows, self._names, len(self._nvocab)),
         )
-        both = dated[:, None] & dated[None, :]
-        pub_gap = np.abs(day[:, None] - day[None, :])
-        gap = np.abs(hday[:, None] - hday[None, :])
-        s = s - np.where(both & (gap == 1), m.p_day1, 0.0)
-        s = s - np.where(both & (gap >= 2), m.p_day2, 0.0)
-        s = s - np.where(~both, m.p_undated, 0.0)
-        if m.p_src_day or m.p_src_same:
-            src = np.array([p.source for p in ps])
-            same_src = (src[:, None] == src[None, :]) & (src[:, None] != "")
-            s = s - np.where(both & same_src & (gap >= 1), m.p_src_day, 0.0)
-            s = s - np.where(both & same_src & (gap == 0), m.p_src_same, 0.0)
-        never = both & (pub_gap > m.window_days)
-        if m.p_place:
-            keys = [place_key(p) for p in ps]
-            codes = {k: i for i, k in enumerate(sorted({k for k in keys if k}))}
-            kc = np.array([codes[k] if k else -1 for k in keys])
-            diff = (kc[:, None] != kc[None, :]) & (kc[:, None] >= 0) & (kc[None, :] >= 0)
-            s = s - np.where(diff, m.p_place, 0.0)
-        s = np.where(never, NEG, s)
-        pos = {aid: k for k, aid in enumerate(ids)}
-        for k, p in enumerate(ps):  # syndicated copies join their original
-            j = pos.get(p.dup_of) if p.dup_of else None
-            if j is not None:
-                s[k, j] = s[j, k] = 1.0
-        np.fill_diagonal(s, NEG)
-        return s.astype(np.float32)
 
     def day_rows(self, lo: int, hi: int) -> list[str]:
         """Ids of dated profiles with a publication day in ``[lo, hi]``."""

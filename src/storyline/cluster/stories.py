@@ -17,13 +17,14 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from storyline.cluster.events import EventState
 from storyline.cluster.features import KeyIDF, names_similarity
-from storyline.cluster.linkage import average_link, components
+from storyline.cluster.linkage import average_link
 from storyline.cluster.model import StoryModel
 from storyline.cluster.words import cosine, tokens
 from storyline.model import MergeLogEntry
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 EVENT_TOP = 12  # an event is represented by its most salient names
 MAX_REGION = 3000  # events re-clustered at once at most
+REFRESH = 50  # updates between full refreshes of the cached event representations
 
 
 @dataclass
@@ -109,6 +111,7 @@ class StoryLinker:
         self._counter = 0
         self._new_id = new_id or self._default_id
         self._cache: dict[str, tuple[dict[str, float], dict[str, float], str, str | None]] = {}
+        self._updates = 0
 
     def _default_id(self) -> str:
         self._counter += 1
@@ -120,9 +123,15 @@ class StoryLinker:
         for e in story.events:
             self.event_story[e] = story.id
 
-    def begin(self) -> None:
-        """Forget cached event representations (events and name rarity have changed)."""
-        self._cache.clear()
+    def begin(self, changed: list[str] | None = None) -> None:
+        """Forget cached event representations: of ``changed`` events, or all of them (name
+        rarity drifts slowly as articles arrive; every ``REFRESH`` updates all are redone)."""
+        self._updates += 1
+        if changed is None or self._updates % REFRESH == 0:
+            self._cache.clear()
+        else:
+            for e in changed:
+                self._cache.pop(e, None)
 
     # scoring -----------------------------------------------------------------------------
     def _rep(self, ev: EventState) -> tuple[dict[str, float], dict[str, float], str, str | None]:
@@ -167,47 +176,75 @@ class StoryLinker:
 
     def block_scores(self, evs: list[EventState]) -> np.ndarray:
         """Story scores of every pair of ``evs`` (vectorised :meth:`terms`; diagonal -10)."""
-        m = self.m
-        n = len(evs)
-        if n == 0:
+        if not evs:
             return np.zeros((0, 0), np.float32)
+        prep = self._prepare(evs)
+        return self._rows(prep, np.arange(len(evs)))
+
+    def _prepare(self, evs: list[EventState]) -> dict[str, Any]:
+        """The arrays scoring needs for a set of events, built once per update."""
+        m = self.m
         reps = [self._rep(e) for e in evs]
-        cen = np.stack([e.centroid for e in evs]).astype(np.float32)
-        dense = cen @ cen.T
-        wm = _sparse([r[0] for r in reps])
-        words = (wm @ wm.T).toarray()
-        nm = _sparse([_unit(r[1]) for r in reps])
-        names = (nm @ nm.T).toarray()
         present = [{k: 1.0 for k in r[1] if self.idf(k) >= m.min_name_idf} for r in reps]
         vocab: dict[str, int] = {}
         bin_m = _sparse(present, vocab)
         wts = _sparse([{k: self.idf(k) - 3.0 for k in p} for p in present], vocab)
-        shared_rare = (bin_m @ wts.T).toarray() >= m.far_names
-        langs = np.array([r[2] for r in reps])
-        same = langs[:, None] == langs[None, :]
+        regions = [r[3] for r in reps]
+        codes = {k: i for i, k in enumerate(sorted({r for r in regions if r}))}
+        spans = [_days(e) for e in evs]
+        words = _sparse([r[0] for r in reps])
+        names = _sparse([_unit(r[1]) for r in reps])
+        prep: dict[str, Any] = {
+            "cen": np.stack([e.centroid for e in evs]).astype(np.float32),
+            "words": words,
+            "words_t": words.T.tocsr(),
+            "names": names,
+            "names_t": names.T.tocsr(),
+            "rare": bin_m,
+            "rare_w_t": wts.T.tocsr(),
+            "lang": np.array([r[2] for r in reps], dtype=object),
+            "region": np.array([codes[r] if r else -1 for r in regions]),
+            "lo": np.array([sp[0] if sp else 0 for sp in spans]),
+            "hi": np.array([sp[1] if sp else 0 for sp in spans]),
+            "has": np.array([sp is not None for sp in spans]),
+        }
+        if m.w_topic:
+            anchors = self._topics(evs)
+            prep["topic"] = anchors
+            prep["topic_t"] = anchors.T.tocsr()
+        return prep
+
+    def _rows(self, p: dict[str, Any], rows: np.ndarray) -> np.ndarray:
+        """Scores of the events at ``rows`` (of a prepared set) against the whole set."""
+        m = self.m
+        dense = p["cen"][rows] @ p["cen"].T
+        words = (p["words"][rows] @ p["words_t"]).toarray()
+        names = (p["names"][rows] @ p["names_t"]).toarray()
+        shared_rare = (p["rare"][rows] @ p["rare_w_t"]).toarray() >= m.far_names
+        lang = p["lang"]
+        same = lang[rows][:, None] == lang[None, :]
         s = np.where(same, m.w_dense * dense + m.w_words * words, m.w_cross * dense)
         s = s + m.w_names * names
         if m.w_topic:
-            s = s + m.w_topic * self._topics(evs) * same
-        regions = [r[3] for r in reps]
-        codes = {k: i for i, k in enumerate(sorted({r for r in regions if r}))}
-        rc = np.array([codes[r] if r else -1 for r in regions])
-        both = (rc[:, None] >= 0) & (rc[None, :] >= 0)
-        s = s + np.where(both & (rc[:, None] == rc[None, :]), m.w_place, 0.0)
-        s = s - np.where(both & (rc[:, None] != rc[None, :]), m.p_place, 0.0)
-        spans = [_days(e) for e in evs]
-        lo = np.array([sp[0] if sp else 0 for sp in spans])
-        hi = np.array([sp[1] if sp else 0 for sp in spans])
-        has = np.array([sp is not None for sp in spans])
-        gap = np.maximum(0, np.maximum(lo[None, :] - hi[:, None], lo[:, None] - hi[None, :]))
-        far = has[:, None] & has[None, :] & (gap > m.window_days) & ~shared_rare
+            s = s + m.w_topic * ((p["topic"][rows] @ p["topic_t"]).toarray() > 0) * same
+        rc = p["region"]
+        ra, rb = rc[rows][:, None], rc[None, :]
+        both = (ra >= 0) & (rb >= 0)
+        s = s + np.where(both & (ra == rb), m.w_place, 0.0)
+        s = s - np.where(both & (ra != rb), m.p_place, 0.0)
+        lo, hi, has = p["lo"], p["hi"], p["has"]
+        gap = np.maximum(
+            0, np.maximum(lo[None, :] - hi[rows][:, None], lo[rows][:, None] - hi[None, :])
+        )
+        far = has[rows][:, None] & has[None, :] & (gap > m.window_days) & ~shared_rare
         s = np.where(far, -10.0, s)
-        np.fill_diagonal(s, -10.0)
+        s[np.arange(len(rows)), rows] = -10.0
         return s.astype(np.float32)
 
-    def _topics(self, evs: list[EventState]) -> np.ndarray:
-        """1 where two events' headlines share a word that many headlines of the compared
-        events use (the running topic of the day: "lockdown", "migrants"), else 0."""
+    def _topics(self, evs: list[EventState]) -> sp.csr_matrix:
+        """Each event's headline words that many headlines of the compared events use (the
+        running topic of the day: "lockdown", "migrants"); two events sharing one score
+        ``w_topic``."""
         words = [
             {
                 w
@@ -221,13 +258,12 @@ class StoryLinker:
             df.update(ws)
         need = max(3.0, self.m.topic_share * len(evs))
         anchors = [{w for w in ws if df[w] >= need} for ws in words]
-        am = _sparse([dict.fromkeys(a, 1.0) for a in anchors])
-        return ((am @ am.T).toarray() > 0).astype(np.float32)
+        return _sparse([dict.fromkeys(a, 1.0) for a in anchors])
 
     # learning ----------------------------------------------------------------------------
     def update(self, touched: list[str]) -> list[MergeLogEntry]:
         """Re-link the stories of ``touched`` events (new, changed or merged away)."""
-        self.begin()
+        self.begin(touched)
         live_touched = [e for e in touched if e in self.events and self.events[e].alive]
         for e in touched:  # dead events leave their stories
             if e in self.events and not self.events[e].alive:
@@ -279,12 +315,16 @@ class StoryLinker:
                 pool[len(touched) :], key=lambda e: abs((_days(e) or (mid, mid))[0] - mid)
             )
             pool = pool[: len(touched)] + rest[: MAX_REGION - len(touched)]
-        scores = self.block_scores(pool)
-        iu, ju = np.nonzero(np.triu(scores >= self.m.edge_min, 1))
-        comp = components(len(pool), zip(iu.tolist(), ju.tolist(), strict=True))
-        keep = {comp[k] for k in range(len(touched))}
-        idx = [k for k in range(len(pool)) if comp[k] in keep]
-        return [pool[k].id for k in idx], scores[np.ix_(idx, idx)]
+        prep = self._prepare(pool)
+        region = set(range(len(touched)))
+        frontier = np.arange(len(touched))
+        while len(frontier) and len(region) < MAX_REGION:
+            hits = np.nonzero((self._rows(prep, frontier) >= self.m.edge_min).any(axis=0))[0]
+            frontier = np.array(sorted(set(hits.tolist()) - region), dtype=np.int64)
+            region |= set(frontier.tolist())
+        idx = sorted(region, key=lambda k: pool[k].id)  # id order: ties break the same way
+        rows = np.array(idx, dtype=np.int64)
+        return [pool[k].id for k in idx], self._rows(prep, rows)[:, rows]
 
     def _reconcile(self, region: list[str], groups: list[list[int]]) -> list[MergeLogEntry]:
         out: list[MergeLogEntry] = []

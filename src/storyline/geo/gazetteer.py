@@ -47,6 +47,7 @@ class Place:
         return out
 
 
+@lru_cache(maxsize=200_000)
 def fold(form: str) -> str:
     """Case- and accent-insensitive form of a name (marks kept in non-Latin scripts)."""
     s = unicodedata.normalize("NFKD", form.casefold())
@@ -79,6 +80,8 @@ class Gazetteer:
             merged.setdefault(fold(form), set()).update(i for i in ids.split(",") if i)
         self.names = {k: tuple(sorted(v)) for k, v in merged.items()}
         self.max_words = max((len(k.split()) for k in self.names), default=1)
+        #: first word of every name: a run can only hold a name where one of these starts
+        self.first_words = frozenset(k.split()[0] for k in self.names if k)
 
     def lookup(self, form: str) -> list[Place]:
         return [self.places[i] for i in self.names.get(fold(form), ()) if i in self.places]

@@ -212,6 +212,11 @@ def _candidates(text: str, gaz: Gazetteer) -> list[_Cand]:
         k = 0
         while k < len(run):
             found = None
+            if fold(run[k][1]) not in gaz.first_words:
+                k += 1
+                if not latin:
+                    break
+                continue
             for m in range(min(len(run), k + gaz.max_words), k, -1):
                 if run[m - 1][1].lower() in _CONNECT:
                     continue
