@@ -14,6 +14,7 @@ English one that name the same people share keys even when their words do not.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,8 +84,13 @@ class Annotator:
         ents = [Entity.from_row(r) for r in store.list_entities(include_dead=True)]
         self.linker = EntityLinker(ents, alloc_id=lambda: store.next_id("entity"))
 
-    def annotate(self, articles: list[Article]) -> Annotations:
+    def annotate(
+        self, articles: list[Article], claims: Mapping[str, list[Claim]] | None = None
+    ) -> Annotations:
+        """Entities and claims of a batch. ``claims`` holds claims already extracted (the
+        Spark job extracts them on executors: :func:`extract_claims` reads one article only)."""
         out = Annotations()
+        ready = claims or {}
         for a in articles:
             lang = a.lang.lang if a.lang else "und"
             date = a.date.value if a.date and a.date.value and len(a.date.value) >= 4 else None
@@ -97,15 +103,17 @@ class Annotator:
                 mentions = []
                 a.extra["annotate_error"] = "entities"
             out.mentions[a.id] = mentions
-            try:
-                claims = extract_claims(a.text, lang)
-            except Exception:
-                log.exception(
-                    "claim extraction failed on %s (%s); stored without claims", a.id, a.doc_id
-                )
-                claims = []
-                a.extra["annotate_error"] = "claims"
-            out.claims[a.id] = [self._claim_row(c, mentions) for c in claims]
+            found = ready.get(a.id)
+            if found is None:
+                try:
+                    found = extract_claims(a.text, lang)
+                except Exception:
+                    log.exception(
+                        "claim extraction failed on %s (%s); stored without claims", a.id, a.doc_id
+                    )
+                    found = []
+                    a.extra["annotate_error"] = "claims"
+            out.claims[a.id] = [self._claim_row(c, mentions) for c in found]
             if self.entity_keys:
                 self._add_keys(a, mentions)
         out.entities = self.linker.changed()

@@ -32,13 +32,16 @@ from storyline.model import Article, JoinReason, MergeLogEntry, Quarantined, Raw
 from storyline.pipeline.base import Pipeline
 from storyline.pipeline.prefetch import Prepared, batched, ordered_map, prepare_batch
 from storyline.pipeline.stages import default_pipeline
+from storyline.quotes import Claim
 from storyline.store.base import Store
 
 log = logging.getLogger(__name__)
 
+#: An article prepared elsewhere: its vector and its claims (None: extract them here).
+PreparedArticle = tuple[Article, np.ndarray, list[Claim] | None]
+
 MAX_PROFILES = 30_000  # article profiles kept in memory (older days are reloaded on demand)
 KEEP_DAYS = 60  # on eviction, profiles this many days before the newest are kept
-
 
 
 @dataclass
@@ -201,14 +204,73 @@ class Engine:
             report.timings[k] = report.timings.get(k, 0.0) + v
         report.read += prep.read
         report.duplicates += prep.duplicates
-        t = time.perf_counter()
         articles: list[Article] = []
         for a in prep.articles:  # committed by an earlier batch of this run, or an earlier run
             if self.store.get_article(a.id) is not None:
                 report.duplicates += 1
             else:
                 articles.append(a)
-        vecs, quarantine = prep.vecs, prep.quarantine
+        self._place_batch(articles, prep.vecs, prep.quarantine, report)
+
+    def _is_new(self, a: Article, seen_ids: set[str], report: IngestReport) -> bool:
+        if a.id in seen_ids or self.store.get_article(a.id) is not None:
+            report.duplicates += 1
+            return False
+        seen_ids.add(a.id)
+        return True
+
+    def ingest_prepared(
+        self,
+        items: Iterable[PreparedArticle | Quarantined],
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        """Place articles whose pipeline and embedding ran elsewhere (the Spark job's
+        executors run :func:`prepare_doc`, the encoder and the claim extractor; claims are
+        ``None`` where extraction failed there): the rest of :meth:`ingest` —
+        duplicates, near-duplicates, entities, clustering, one transaction per batch — is
+        this engine's own code, so the result is the local ingest's."""
+        report = IngestReport()
+        t0 = time.perf_counter()
+        batch: list[PreparedArticle | Quarantined] = []
+
+        def flush() -> None:
+            articles: list[Article] = []
+            seen: set[str] = set()
+            for x in batch:
+                if isinstance(x, tuple) and self.store.has_raw(x[0].provenance.raw_sha256):
+                    report.duplicates += 1
+                elif isinstance(x, tuple) and self._is_new(x[0], seen, report):
+                    articles.append(x[0])
+            vecs = {x[0].id: x[1].astype(np.float32) for x in batch if isinstance(x, tuple)}
+            claims = {x[0].id: x[2] for x in batch if isinstance(x, tuple) and x[2] is not None}
+            quarantine = [x for x in batch if isinstance(x, Quarantined)]
+            report.read += len(batch)
+            self._place_batch(
+                articles, {a.id: vecs[a.id] for a in articles}, quarantine, report, claims
+            )
+            if progress:
+                progress(len(batch))
+            batch.clear()
+
+        for item in items:
+            batch.append(item)
+            if len(batch) >= self.batch_size:
+                flush()
+        if batch:
+            flush()
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _place_batch(
+        self,
+        articles: list[Article],
+        vecs: dict[str, np.ndarray],
+        quarantine: list[Quarantined],
+        report: IngestReport,
+        claims: dict[str, list[Claim]] | None = None,
+    ) -> None:
+        t = time.perf_counter()
         for a in articles:
             hit = self.dups.find(a.minhash)
             if hit is not None:
@@ -218,7 +280,7 @@ class Engine:
             self.dups.add(a.id, a.minhash)
         t = self._timed(report, "dedup", t)
 
-        ann = self.annotator.annotate(articles)
+        ann = self.annotator.annotate(articles, claims)
         t = self._timed(report, "entities+claims", t)
 
         locate_articles(articles, ann)

@@ -51,7 +51,7 @@ def _errors() -> Iterator[None]:
     "--db",
     default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB),
     show_default=f"$STORYLINE_DB or ./{DEFAULT_DB}",
-    help="SQLite store file.",
+    help="Store: an SQLite file path, or postgresql://user@host/db for a PostgreSQL store.",
 )
 @click.option(
     "--encoder",

@@ -301,15 +301,26 @@ def iter_inputs(paths: Iterable[str | Path], *, recursive: bool = True) -> Itera
         if path == "-":
             yield from _guarded(read_stream(sys.stdin.buffer), "<stdin>")
             continue
-        p = Path(path)
-        if not p.exists():
-            yield _not_found(str(path))
-            continue
-        if not p.is_file():
-            yield quarantine(str(path), "unreadable", "not a regular file (device, socket or "
-                             "pipe); give a file or a folder")
-            continue
-        yield from _guarded(read_file(path), str(path))
+        yield from read_path(path)
+
+
+def input_files(paths: Iterable[str | Path], *, recursive: bool = True) -> list[str]:
+    """The files :func:`iter_inputs` reads, in its order (``"-"`` for stdin stays)."""
+    return [str(p) for p in _expand(paths, recursive)]
+
+
+def read_path(path: str | Path) -> Iterator[Item]:
+    """What :func:`iter_inputs` yields for one file path: its documents, bad input quarantined
+    (the Spark job reads each file with it on an executor)."""
+    p = Path(path)
+    if not p.exists():
+        yield _not_found(str(path))
+        return
+    if not p.is_file():
+        yield quarantine(str(path), "unreadable", "not a regular file (device, socket or "
+                         "pipe); give a file or a folder")
+        return
+    yield from _guarded(read_file(path), str(path))
 
 
 def _guarded(items: Iterator[Item], source: str) -> Iterator[Item]:

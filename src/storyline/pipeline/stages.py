@@ -8,7 +8,7 @@ import re
 
 from storyline.cluster.dedup import signature
 from storyline.errors import InputError
-from storyline.model import Article, RawDoc, content_hash
+from storyline.model import Article, Quarantined, RawDoc, content_hash
 from storyline.pipeline.base import Pipeline, Stage, stage
 from storyline.text.clean import clean_text, normalize_unicode
 from storyline.text.dates import find_time_expressions, publication_date
@@ -42,6 +42,22 @@ def article_from_raw(raw: RawDoc) -> Article:
         source_name=raw.source_name,
         extra=extra,
     )
+
+
+def prepare_doc(pipeline: Pipeline, doc: RawDoc) -> Article | Quarantined:
+    """The per-document part of ingest (clean, language, dates, keys...): an article, or the
+    document quarantined with the reason. Stateless: the Spark job runs it on executors."""
+    try:
+        return pipeline.run(article_from_raw(doc))
+    except InputError as exc:
+        return Quarantined(
+            source=doc.provenance.source,
+            reason=exc.reason,
+            message=exc.message,
+            line=doc.provenance.line,
+            raw_sha256=doc.provenance.raw_sha256,
+            sample=doc.text[:200].encode("utf-8"),
+        )
 
 
 @stage("clean", needs={"raw_text"}, adds={"text", "removed"})
