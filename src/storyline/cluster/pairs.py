@@ -52,10 +52,13 @@ def event_terms(a: Profile, b: Profile, m: EventModel) -> dict[str, float]:
         terms["entities"] = m.w_ents * _ent_cos(a.ents, b.ents)
     if m.w_names and a.names and b.names:
         terms["names"] = m.w_names * _ent_cos(a.names, b.names)
-    if a.day is not None and b.day is not None:
-        # estimates (a month, a year) count with their uncertainty: never years apart
-        if abs(a.day - b.day) - a.tolerance - b.tolerance > m.window_days:
-            return {"never": NEG}
+    # estimates (a month, a year) count with their uncertainty: never years apart
+    if (
+        a.day is not None
+        and b.day is not None
+        and abs(a.day - b.day) - a.tolerance - b.tolerance > m.window_days
+    ):
+        return {"never": NEG}
     if a.dated and b.dated:
         assert a.day is not None and b.day is not None
         ha = a.hday if a.hday is not None else a.day
