@@ -100,7 +100,7 @@ class Engine:
         self.model = model or default_model()
         self.words = word_df()
         self.idf = KeyIDF(store.all_key_counts(), store.key_docs())
-        self.events = EventClusterer(self.model.events, encoder.dim)
+        self.events = EventClusterer(self.model.events, encoder.dim, self.lang_means.mean)
         self.events.set_id_factory(lambda: f"e{store.next_id('event'):06d}")
         self.profiles = ProfileSource(
             store, self.space, self.lang_means, self.words, self.idf, self.events

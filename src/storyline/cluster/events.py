@@ -106,9 +106,11 @@ def split_keys(
 class EventClusterer:
     """Online event clustering over article :class:`Profile` objects."""
 
-    def __init__(self, model: EventModel, dim: int) -> None:
+    def __init__(
+        self, model: EventModel, dim: int, means: Callable[[str], np.ndarray] | None = None
+    ) -> None:
         self.m = model
-        self.index = PairIndex(dim)
+        self.index = PairIndex(dim, means)
         self.events: dict[str, EventState] = {}
         self.article_event: dict[str, str] = {}
         self.article_keys: dict[str, dict[str, float]] = {}
@@ -328,7 +330,7 @@ class EventClusterer:
             if p.dup_of:
                 continue
             st.n_unique += 1
-            st.vec_sum = st.vec_sum + p.vec
+            st.vec_sum = st.vec_sum + self.index.centred_vec(aid)
             st.keys.update(self.article_keys.get(aid, {}))
             words.update(p.words)
             for level, w in p.places.items():
@@ -376,10 +378,11 @@ class EventClusterer:
                 best = int(np.argmax(row))
                 a, b = self.index.get(aid), self.index.get(region[best])
                 if a is not None and b is not None:
-                    terms = event_terms(a, b, self.m)
+                    va, vb = self.index.centred_vec(aid), self.index.centred_vec(region[best])
+                    terms = event_terms(a, b, self.m, va, vb)
                     detail["closest"] = region[best]
                     detail["terms"] = {t: round(v, 4) for t, v in terms.items()}
-                    dense = float(a.vec @ b.vec)
+                    dense = float(va @ vb)
                     names = terms.get("words", 0.0) / self.m.w_words if self.m.w_words else 0.0
                     if a.day is not None and b.day is not None:
                         gap = float(abs(a.day - b.day))

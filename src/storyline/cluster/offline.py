@@ -8,10 +8,12 @@ batch by batch (clustering is order-independent by construction, see
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+import numpy as np
 
 from storyline.cluster.events import EventClusterer
-from storyline.cluster.features import KeyIDF
+from storyline.cluster.features import KeyIDF, LangMeans, background_mean
 from storyline.cluster.model import ClusterModel
 from storyline.cluster.profile import Profile
 from storyline.cluster.stories import StoryLinker
@@ -24,6 +26,8 @@ def cluster_all(
     *,
     idf: KeyIDF | None = None,
     stories: bool = True,
+    means: Callable[[str], np.ndarray] | None = None,
+    encoder_name: str = "e5",
 ) -> tuple[dict[str, str], dict[str, str], EventClusterer, StoryLinker | None]:
     """(article → event, article → story, the clusterer, the linker) for ``profiles``.
 
@@ -32,7 +36,13 @@ def cluster_all(
     """
     profs = list(profiles)
     dim = len(profs[0].vec) if profs else 1
-    ec = EventClusterer(model.events, dim)
+    if means is None:  # the languages' means over the whole set, as the engine ends up with
+        lm = LangMeans(background_mean(encoder_name, dim))
+        for p in profs:
+            if not p.dup_of:
+                lm.update(p.lang, p.vec)
+        means = lm.mean
+    ec = EventClusterer(model.events, dim, means)
     ec.learn(profs, keys)
     ev_of = {p.id: ec.article_event[p.id] for p in profs}
     if not stories:

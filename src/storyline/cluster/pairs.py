@@ -21,6 +21,8 @@ what clustering uses. Both implement one definition:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -36,13 +38,20 @@ def place_key(p: Profile) -> str | None:
     return p.place_focus("admin2") or p.place_focus("city")
 
 
-def event_terms(a: Profile, b: Profile, m: EventModel) -> dict[str, float]:
+def event_terms(
+    a: Profile,
+    b: Profile,
+    m: EventModel,
+    va: np.ndarray | None = None,
+    vb: np.ndarray | None = None,
+) -> dict[str, float]:
     """Every term of the pair score (their sum is the score); ``{"never": NEG}`` when the
-    pair is outside the time window."""
+    pair is outside the time window. ``va``/``vb``: the centred vectors (default: the
+    profiles' own vectors, taken as centred)."""
     if (a.dup_of and a.dup_of == b.id) or (b.dup_of and b.dup_of == a.id):
         return {"near_duplicate": 1.0}
     terms: dict[str, float] = {}
-    dense = float(a.vec @ b.vec)
+    dense = float((a.vec if va is None else va) @ (b.vec if vb is None else vb))
     if a.lang == b.lang:
         terms["dense"] = m.w_dense * dense
         terms["words"] = m.w_words * cosine(a.words, b.words)
@@ -179,8 +188,12 @@ def _widen(x: sp.csr_matrix, n: int) -> sp.csr_matrix:
 class PairIndex:
     """Profiles kept as arrays for block scoring (rows are reused after removal)."""
 
-    def __init__(self, dim: int) -> None:
+    def __init__(self, dim: int, means: Callable[[str], np.ndarray] | None = None) -> None:
+        """``means``: the current mean vector of a language; vectors are centred by it each
+        time they are scored (so a region is scored with the means of now, whatever the
+        order its articles arrived in). ``None``: vectors are used as given."""
         self.dim = dim
+        self.means = means
         self.profiles: list[Profile | None] = []
         self.row: dict[str, int] = {}
         self._free: list[int] = []
@@ -265,6 +278,27 @@ class PairIndex:
         """Scores of every (a, b) pair, a in ``ids_a`` (rows) and b in ``ids_b`` (columns)."""
         return self.block(ids_b).scores_from(self.block(ids_a), m)
 
+    def centred(self, rows: list[int], langs: list[str]) -> np.ndarray:
+        """Unit vectors of ``rows``, centred by the current mean of each one's language."""
+        vec = self._vec[rows]
+        if self.means is None or not rows:
+            return vec
+        out = np.empty_like(vec)
+        by_lang: dict[str, list[int]] = {}
+        for k, lang in enumerate(langs):
+            by_lang.setdefault(lang, []).append(k)
+        for lang, ks in by_lang.items():
+            x = vec[ks] - self.means(lang)
+            n = np.linalg.norm(x, axis=1, keepdims=True)
+            n[n == 0] = 1.0
+            out[ks] = x / n
+        return out
+
+    def centred_vec(self, aid: str) -> np.ndarray:
+        p = self.get(aid)
+        assert p is not None
+        return self.centred([self.row[aid]], [p.lang])[0]
+
     def block(self, ids: list[str]) -> Block:
         """The arrays of a set of profiles, prepared once for many score computations."""
         rows = [self.row[i] for i in ids]
@@ -273,7 +307,7 @@ class PairIndex:
         return Block(
             ids=list(ids),
             profiles=ps,
-            vec=self._vec[rows],
+            vec=self.centred(rows, [p.lang for p in ps]),
             words=self._csr(rows, self._words, len(self._vocab)),
             ents=self._csr(rows, self._ents, len(self._evocab)),
             names=self._csr(rows, self._names, len(self._nvocab)),

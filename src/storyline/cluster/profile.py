@@ -2,8 +2,9 @@
 
 A profile holds everything pair scoring needs, computed once per article:
 
-* ``vec``: the e5 embedding of title + lead, centred by the mean of the article's language
-  and unit length (see :class:`storyline.cluster.features.LangMeans`);
+* ``vec``: the e5 embedding of title + lead (unit length); clustering centres it by the
+  current mean of the article's language each time it scores it (see
+  :class:`storyline.cluster.features.LangMeans` and :class:`storyline.cluster.pairs.PairIndex`);
 * ``words``: TF-IDF of title and text with background document frequencies
   (:mod:`storyline.cluster.words`);
 * ``ents``: canonical entity ids (``@n000042``), when the annotator ran;
@@ -123,7 +124,7 @@ def name_weights(a: Article, idf: Callable[[str], float] | None) -> dict[str, fl
 def build_profile(
     a: Article, vec: np.ndarray, df: WordDF, idf: Callable[[str], float] | None = None
 ) -> Profile:
-    """Profile of an article; ``vec`` is its language-centred, unit-length embedding."""
+    """Profile of an article; ``vec`` is its unit-length embedding."""
     day, tol = publication_day(a)
     places = a.extra.get("places") if isinstance(a.extra.get("places"), dict) else {}
     return Profile(

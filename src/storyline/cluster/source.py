@@ -62,7 +62,7 @@ class ProfileSource:
         self.loaded_days: set[int] = set()
 
     def profile(self, a: Article, vec: np.ndarray) -> Profile:
-        return build_profile(a, self.lang_means.centre(lang_of(a), vec), self.words, self.idf)
+        return build_profile(a, vec, self.words, self.idf)
 
     def _build(self, ids: Iterable[str]) -> list[Profile]:
         ids = list(ids)
