@@ -9,10 +9,10 @@ recognised by the hash of their raw bytes) and completes the rest.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -23,39 +23,18 @@ from storyline.cluster.features import KeyIDF, LangMeans, background_mean, day_n
 from storyline.cluster.items import article_item, item_day, lang_of
 from storyline.cluster.stories import StoryConfig, StoryLinker, StoryState
 from storyline.encode.base import Encoder
-from storyline.errors import InputError, StoreError
+from storyline.errors import StoreBusyError, StoreError
+from storyline.ingest.report import IngestReport
+from storyline.ingest.screen import embed_articles, reject_article, screen, storable
 from storyline.model import Article, JoinReason, MergeLogEntry, Quarantined, RawDoc, Story
 from storyline.pipeline.base import Pipeline
-from storyline.pipeline.embedtext import embed_text
-from storyline.pipeline.stages import article_from_raw, default_pipeline
+from storyline.pipeline.stages import default_pipeline
 from storyline.store.base import Store
 
 log = logging.getLogger(__name__)
 
 FLOATING_MAX = 256  # the most recent undated articles, re-seated after each batch
-
-
-@dataclass
-class IngestReport:
-    read: int = 0
-    accepted: int = 0
-    duplicates: int = 0
-    near_duplicates: int = 0
-    quarantined: int = 0
-    new_events: int = 0
-    new_stories: int = 0
-    merges: int = 0
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-    problems: list[Quarantined] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, object]:
-        d = {k: v for k, v in self.__dict__.items() if k != "problems"}
-        d["problems"] = [
-            {"source": q.source, "line": q.line, "reason": q.reason, "message": q.message}
-            for q in self.problems
-        ]
-        return d
+GENERATION_META = "write_generation"  # bumped by every engine write (see Engine._sync)
 
 
 class Engine:
@@ -80,30 +59,50 @@ class Engine:
         self.sum_space = f"event-sum:{encoder.name}"
         self.mean = background_mean(encoder.name, encoder.dim)
         self.lang_space = f"lang-sum:{encoder.name}"
-        self.lang_means = LangMeans(self.mean)
+        self._event_config, self._story_config = event_config, story_config
+        self._entity_keys = entity_keys
+        self._gen: int | None = None
         used = store.get_meta("encoder")
         if used and used != encoder.name:
             raise StoreError(
                 f"this store was built with encoder {used!r}, not {encoder.name!r}; "
                 f"use the same encoder or start a new store"
             )
+        self._floating: dict[str, tuple[int, Item]] = {}  # undated articles, by batch seen
+        self._batch_no = 0
+        self._reset_state()
+
+    # state -------------------------------------------------------------------------------
+    def _reset_state(self) -> None:
+        """(Re)build the in-memory state from the store: at start, after another writer's
+        commit and after a failed (rolled back) write, so nothing of it lingers."""
+        store = self.store
         self.idf = KeyIDF(store.all_key_counts(), store.key_docs())
-        self.events = EventClusterer(self.idf, event_config)
+        self.events = EventClusterer(self.idf, self._event_config)
         self.events.set_id_factory(lambda: f"e{store.next_id('event'):06d}")
         self.stories = StoryLinker(
             self.events.events,
             self.idf,
-            story_config,
+            self._story_config,
             new_id=lambda: f"s{store.next_id('story'):06d}",
         )
         self.dups = DuplicateIndex()
-        self.annotator = Annotator(store, entity_keys=entity_keys)
+        self.annotator = Annotator(store, entity_keys=self._entity_keys)
+        self.lang_means = LangMeans(self.mean)
         self._titles: dict[str, tuple[str, str]] = {}
         self._pending_merges: list[MergeLogEntry] = []
         self._langs_touched: set[str] = set()
-        self._floating: dict[str, tuple[int, Item]] = {}  # undated articles, by batch seen
-        self._batch_no = 0
         self._load_state()
+        self._floating = {k: v for k, v in self._floating.items() if k in self.events.article_event}
+        self._gen = store.get_meta(GENERATION_META, 0)
+
+    def _sync(self) -> None:
+        """Inside the write transaction: reload when another writer committed since our last
+        look (or our last write failed), so concurrent writers never overwrite each other."""
+        if self._gen is None or self.store.get_meta(GENERATION_META, 0) != self._gen:
+            log.info("store changed under this engine (another writer, or a failed write): "
+                     "reloading its state")
+            self._reset_state()
 
     # state -------------------------------------------------------------------------------
     def _load_state(self) -> None:
@@ -176,19 +175,9 @@ class Engine:
             if self.store.has_raw(doc.provenance.raw_sha256):
                 report.duplicates += 1
                 continue
-            try:
-                a = self.pipeline.run(article_from_raw(doc))
-            except InputError as exc:
-                quarantine.append(
-                    Quarantined(
-                        source=doc.provenance.source,
-                        reason=exc.reason,
-                        message=exc.message,
-                        line=doc.provenance.line,
-                        raw_sha256=doc.provenance.raw_sha256,
-                        sample=doc.text[:200].encode("utf-8"),
-                    )
-                )
+            a = screen(doc, self.pipeline)
+            if isinstance(a, Quarantined):
+                quarantine.append(a)
                 continue
             if a.id in seen_ids or self.store.get_article(a.id) is not None:
                 report.duplicates += 1
@@ -196,47 +185,82 @@ class Engine:
             seen_ids.add(a.id)
             articles.append(a)
         t = self._timed(report, "pipeline", t)
+        vecs = self._embed(articles, quarantine)
+        self._timed(report, "embed", t)
+        try:
+            self._place(articles, vecs, quarantine, report)
+        except StoreBusyError:
+            raise  # not this batch's fault: the run stops, a re-run resumes
+        except Exception:
+            log.exception("batch of %d articles failed to store; retrying one by one",
+                          len(articles))
+            self._place_one_by_one(articles, vecs, quarantine, report)
 
-        vecs = self._embed(articles)
-        t = self._timed(report, "embed", t)
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The store's write transaction, with the in-memory state in step with the store;
+        if the block fails (rolled back), the state is reloaded before its next use."""
+        try:
+            with self.store.transaction():
+                self._sync()
+                yield
+        except BaseException:
+            self._gen = None
+            raise
 
+    def _place(self, articles: list[Article], vecs: dict[str, np.ndarray],
+               quarantine: list[Quarantined], report: IngestReport) -> None:
+        """Deduplicate, annotate, cluster and write *articles* in one write transaction."""
+        part = IngestReport()
+        with self._locked():
+            t = time.perf_counter()
+            fresh = [a for a in articles if self.store.get_article(a.id) is None]
+            part.duplicates = len(articles) - len(fresh)  # stored meanwhile by another writer
+            for a in fresh:
+                hit = self.dups.find(a.minhash)
+                if hit is not None:
+                    a.dup_of = hit[0]
+                    a.extra["dup_similarity"] = round(hit[1], 3)
+                    part.near_duplicates += 1
+                self.dups.add(a.id, a.minhash)
+            t = self._timed(part, "dedup", t)
+            ann = self.annotator.annotate(fresh)
+            t = self._timed(part, "entities+claims", t)
+            joins = self._cluster(fresh, vecs, part)
+            t = self._timed(part, "cluster", t)
+            self._write(fresh, vecs, joins, quarantine, part, ann)
+            self._timed(part, "store", t)
+        part.accepted, part.quarantined, part.problems = len(fresh), len(quarantine), quarantine
+        report.add(part)
+
+    def _place_one_by_one(self, articles: list[Article], vecs: dict[str, np.ndarray],
+                          quarantine: list[Quarantined], report: IngestReport) -> None:
+        """After a failed batch: each article in its own transaction; one that still fails
+        is quarantined (``store-error``) so it cannot block the others."""
+        failed: list[Quarantined] = []
         for a in articles:
-            hit = self.dups.find(a.minhash)
-            if hit is not None:
-                a.dup_of = hit[0]
-                a.extra["dup_similarity"] = round(hit[1], 3)
-                report.near_duplicates += 1
-            self.dups.add(a.id, a.minhash)
-        t = self._timed(report, "dedup", t)
+            try:
+                self._place([a], vecs, [], report)
+            except StoreBusyError:
+                raise
+            except Exception as exc:
+                log.exception("article %s (%s) cannot be stored", a.id, a.doc_id)
+                failed.append(reject_article(a, "store-error", f"cannot be stored ({exc!r:.200}); "
+                                             "skipped, please report it"))
+        self._place([], {}, quarantine + failed, report)
 
-        ann = self.annotator.annotate(articles)
-        t = self._timed(report, "entities+claims", t)
-
-        joins = self._cluster(articles, vecs, report)
-        t = self._timed(report, "cluster", t)
-
-        self._write(articles, vecs, joins, quarantine, report, ann)
-        self._timed(report, "store", t)
-        report.accepted += len(articles)
-        report.quarantined += len(quarantine)
-        report.problems.extend(quarantine)
-
-    def _embed(self, articles: list[Article]) -> dict[str, np.ndarray]:
-        if not articles:
-            return {}
-        have = self.store.get_vectors(self.space, [a.id for a in articles])
-        todo = [a for a in articles if a.id not in have]
-        if todo:
-            out = self.encoder.passages([embed_text(a.title, a.text) for a in todo])
-            for a, v in zip(todo, out, strict=True):
-                have[a.id] = v.astype(np.float32)
-        return have
+    def _embed(
+        self, articles: list[Article], quarantine: list[Quarantined] | None = None
+    ) -> dict[str, np.ndarray]:
+        have = self.store.get_vectors(self.space, [a.id for a in articles]) if articles else {}
+        return embed_articles(self.encoder, articles, have, quarantine)
 
     def place(self, articles: list[Article], vecs: dict[str, np.ndarray]) -> IngestReport:
         """Cluster and store articles whose pipeline and embedding are done (re-clustering)."""
         report = IngestReport()
-        joins = self._cluster(articles, vecs, report)
-        self._write(articles, vecs, joins, [], report)
+        with self._locked():
+            joins = self._cluster(articles, vecs, report)
+            self._write(articles, vecs, joins, [], report)
         report.accepted = len(articles)
         return report
 
@@ -300,6 +324,10 @@ class Engine:
         merge log as an ``event-split`` (with the reason) and can be inspected with
         ``storyline log``. Returns the new event id.
         """
+        with self._locked():  # the write lock first: the state as other writers left it
+            return self._split(event_id, article_ids, reason)
+
+    def _split(self, event_id: str, article_ids: list[str], reason: str) -> str:
         ev = self.events.events.get(event_id)
         if ev is None or not ev.alive:
             raise StoreError(f"no live event {event_id!r}: `storyline events` lists them")
@@ -388,7 +416,7 @@ class Engine:
             if articles and not self.store.get_meta("encoder"):
                 self.store.set_meta("encoder", self.encoder.name)
             for q in quarantine:
-                self.store.put_quarantine(q)
+                self.store.put_quarantine(storable(q))
             if ann is not None:
                 self.annotator.write(ann)
             for a in articles:
@@ -415,17 +443,16 @@ class Engine:
                 self.store.append_merge(m)
             new_ids = {a.id for a in articles}
             moved: set[str] = set()
-            for ev in self.events.touched():
-                story_id = st_of.get(ev.id)
+            touched_stories = [s for s in self.stories.stories.values() if s.dirty]
+            for ev in self._events_to_write(merges, touched_stories):
+                story_id = st_of.get(ev.id) if ev.alive else None
                 e = ev.to_event(story_id)
                 e.title = ev.title or e.title
                 self.store.put_event(e)
                 if ev.alive:
                     self.store.put_vectors(self.sum_space, {ev.id: ev.vec_sum.astype(np.float32)})
-            touched_stories = [s for s in self.stories.stories.values() if s.dirty]
             for s in touched_stories:
                 self.store.put_story(self._story(s))
-                s.dirty = False
             # older articles change event or story only through this batch's merges/moves
             for m in merges:
                 if m.kind in ("event-split", "article-move"):
@@ -446,7 +473,32 @@ class Engine:
                 if old.event_id != ev_id or old.story_id != st_id:
                     old.event_id, old.story_id = ev_id, st_id
                     self.store.put_article(old)
+            gen = int(self.store.get_meta(GENERATION_META, 0)) + 1
+            self.store.set_meta(GENERATION_META, gen)
+        self._gen = gen
         self.events.mark_clean()
+        for st in touched_stories:
+            st.dirty = False
+
+    def _events_to_write(
+        self, merges: list[MergeLogEntry], stories: list[StoryState]
+    ) -> list[EventState]:
+        """Events whose rows this batch changes: the touched ones, every event named by a
+        merge/move/split (a merged-away event must be written dead, or it stays a "ghost"),
+        and every event of a changed story (a story merge moves events that are not
+        otherwise touched; their rows must name the surviving story)."""
+        evs = self.events.events
+        out = {e.id: e for e in self.events.touched()}
+        for m in merges:
+            if m.kind.startswith("event-") or m.kind == "article-move":
+                for eid in [m.target, *m.sources]:
+                    if eid in evs:
+                        out.setdefault(eid, evs[eid])
+        for st in stories:
+            for eid in st.events:
+                if eid in evs:
+                    out.setdefault(eid, evs[eid])
+        return [out[k] for k in sorted(out)]
 
     def _story(self, s: StoryState) -> Story:
         evs = [self.events.events[e] for e in s.events if e in self.events.events]

@@ -159,4 +159,10 @@ def iter_feed(data: bytes, source: str, name: str) -> Iterator[RawDoc | Quaranti
         return
     feed_title, feed_lang = _channel_info(root)
     for index, item in enumerate(items, 1):
-        yield _item_doc(item, index, source, name, encoding.lower(), feed_title, feed_lang)
+        try:
+            yield _item_doc(item, index, source, name, encoding.lower(), feed_title, feed_lang)
+        except Exception as err:  # one bad item must not stop the feed
+            log.exception("feed item %d of %s failed", index, source)
+            yield quarantine(source, "reader-error", f"feed item {index}: unexpected error "
+                             f"({type(err).__name__}: {str(err)[:200]}); skipped, please "
+                             "report it", b"", getattr(item, "sourceline", None))

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.errors import StoreError
+from storyline.errors import StoreBusyError, StoreError
 from storyline.model import Article, Event, JoinReason, MergeLogEntry, Quarantined, Story
 from storyline.store import fts
 from storyline.store.base import Store
@@ -204,7 +204,7 @@ class SQLiteStore(SQLiteEntityTables, Store):
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(
+            raise StoreBusyError(
                 f"cannot write to store {self._where}: {exc} (another storyline process may "
                 f"be writing to it; waited {self._timeout:g} s). Try again when it has finished."
             ) from exc
@@ -543,3 +543,26 @@ class SQLiteStore(SQLiteEntityTables, Store):
 
     def text_index_count(self) -> int:
         return fts.indexed_count(self._conn)
+
+    # -- consistency (storyline check) -----------------------------------------------------
+    def vector_ids(self, space: str) -> set[str]:
+        rows = self._conn.execute("SELECT id FROM vectors WHERE space = ?", (space,))
+        return {r[0] for r in rows.fetchall()}
+
+    def delete_vectors(self, space: str, ids: Iterable[str]) -> None:
+        with self.transaction():
+            self._conn.executemany(
+                "DELETE FROM vectors WHERE space = ? AND id = ?", [(space, i) for i in ids]
+            )
+
+    def text_index_drift(self) -> list[str]:
+        return fts.drift(self._conn)
+
+    def rebuild_text_index(self) -> None:
+        with self.transaction():
+            self._conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+
+    def mention_counts(self) -> Iterator[tuple[str, str, int]]:
+        rows = self._conn.execute("SELECT article_id, entity_id, count FROM mentions")
+        for r in rows.fetchall():
+            yield r[0], r[1], int(r[2])
