@@ -129,10 +129,16 @@ def load_record(text: str, where: str, lim: Limits | None = None) -> Any:
         ) from None
     except ValueError as err:  # e.g. int() refusing a huge number with a smaller sys limit
         raise InputError("bad-json", f"{where} cannot be read as JSON ({err})") from None
+    check_depth(obj, where, lim)
+    return obj
+
+
+def check_depth(obj: Any, where: str, lim: Limits | None = None) -> None:
+    """Raise ``InputError("too-deep")`` when *obj* nests deeper than ``max_depth``."""
+    lim = lim or limits()
     if not _depth_ok(obj, lim.max_depth):
         raise InputError(
             "too-deep",
             f"{where} nests JSON objects/arrays more than {lim.max_depth} deep; "
             f"{advice('max_depth', 'flatten the record')}",
         )
-    return obj

@@ -11,6 +11,7 @@ reads wait while a POST is being ingested (fine for small posts; large loads bel
 from __future__ import annotations
 
 import http
+import json
 import logging
 import threading
 import time
@@ -38,6 +39,7 @@ from storyline.web.guard import (
     ServeError,
     check_bind,
     is_local_host,
+    security_headers,
 )
 from storyline.web.views import install_template_helpers
 
@@ -46,6 +48,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["DEFAULT_MAX_BODY", "ServeError", "WebState", "check_bind", "create_app", "serve"]
 
 DEFAULT_MAX_BODY = 20 * 1024 * 1024  # bytes
+MAX_OFFSET = 1_000_000_000  # the largest offset a listing takes (keeps SQL integers in range)
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
@@ -122,7 +125,17 @@ def error_response(
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
+    return SafeJSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON whose text can always be sent: a lone surrogate (from a JSON escape such as
+    ``"\\ud800"`` in a request) is replaced instead of failing the response with a 500."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
+                          separators=(",", ":"))
+        return text.encode("utf-8", "replace")
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -153,8 +166,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        # this handler runs outside the middleware stack: add the security headers here
         return error_response(
-            request, 500, "internal error; the server log has the details (please report it)"
+            request, 500, "internal error; the server log has the details (please report it)",
+            headers=dict(security_headers(request.url.path)),
         )
 
 
@@ -182,6 +197,7 @@ def create_app(
     templates = Jinja2Templates(directory=str(TEMPLATES))
     install_template_helpers(templates, version=__version__)
     app = FastAPI(
+        default_response_class=SafeJSONResponse,
         title="storyline",
         version=__version__,
         docs_url=None,  # served from the packaged Swagger UI by install_docs, not a CDN
@@ -205,10 +221,10 @@ def create_app(
     app.include_router(routes_people.ui)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=max_body)
     if allowed_hosts:
         app.add_middleware(HostGuardMiddleware, allowed=allowed_hosts)
+    app.add_middleware(SecurityHeadersMiddleware)  # last added = outermost: on every answer
     return app
 
 
