@@ -316,11 +316,14 @@ def iter_json(data: bytes, source: str, name: str) -> Iterator[RawDoc | Quaranti
     import io
 
     lim = limits()
-    try:
-        text, enc = decode_bytes(data)
-    except InputError as err:
-        yield quarantine(source, err.reason, err.message, data)
-        return
+    try:  # UTF-8 first: a stray NUL in one item must not make the whole file "binary"
+        text, enc = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text, enc = decode_bytes(data)
+        except InputError as err:
+            yield quarantine(source, err.reason, err.message, data)
+            return
     if text.lstrip("\ufeff \t\r\n").startswith("["):
         for got in _array_items(text, source, lim):
             if isinstance(got, Quarantined):

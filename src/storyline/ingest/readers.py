@@ -117,9 +117,9 @@ def _precheck(head: bytes, source: str, data: bytes | None = None,
               fmt: str | None = None) -> Quarantined | None:
     """Quarantine item when *head* shows an empty or binary input, else None.
 
-    WARC payloads may be binary (images), and a JSON Lines file may hold a stray NUL or
-    control byte in one line (that line is quarantined, not the file): for those, only an
-    empty file, a known binary format or a head made mostly of control bytes is refused.
+    WARC payloads may be binary (images), and a JSON (Lines) file may hold a stray NUL or
+    control byte in one record (that record is quarantined, not the file): for those, only
+    an empty file, a known binary format or a head made mostly of control bytes is refused.
     """
     sample = data if data is not None else head
     if fmt == "warc":
@@ -127,7 +127,8 @@ def _precheck(head: bytes, source: str, data: bytes | None = None,
             return None
         return quarantine(source, "empty", "file is empty (or only whitespace): nothing to "
                           "ingest", sample)
-    if fmt == "jsonl" and head.strip() and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if fmt in ("jsonl", "json") and head.strip() and not head.startswith((b"\xff\xfe",
+                                                                        b"\xfe\xff")):
         kind = binary_kind(head)
         if kind is None and control_share(head) <= 0.1:
             return None

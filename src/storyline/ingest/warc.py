@@ -160,6 +160,7 @@ _CHUNK = 1 << 20
 # a record boundary: the end of a block, then the next record's version line
 _NEXT_RECORD = re.compile(rb"\r?\n\r?\nWARC/1\.[01]\r?\n")
 _VERSION_LINE = re.compile(rb"WARC/1\.[01]\r?\n")
+_ANY_HEADER = re.compile(rb"WARC/1\.[01]\r?\n")  # resyncing through damage: anywhere
 
 
 class _Stream:
@@ -203,20 +204,16 @@ class _Stream:
 def _resync(s: _Stream, already: bytes = b"") -> int:
     """Skip to the next line that starts a WARC record (left unread); bytes skipped.
 
-    *already* holds bytes just read that may contain the boundary (they are searched too).
+    *already* holds bytes just read that may contain the header (they are searched too).
     """
     skipped = 0
     tail = b""
     data = already
     while True:
         hay = tail + data
-        m = _NEXT_RECORD.search(hay)
-        if m is None and not tail and _VERSION_LINE.match(hay):
-            m = _VERSION_LINE.match(hay)  # the data starts right at a header
-            start = 0
-        elif m is not None:
-            start = hay.index(b"WARC/", m.start())
+        m = _ANY_HEADER.search(hay)
         if m is not None:
+            start = hay.index(b"WARC/", m.start())
             s.unread(hay[start:])
             return skipped + start - len(tail)
         skipped += len(data)

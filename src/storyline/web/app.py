@@ -1,11 +1,10 @@
 """The FastAPI application: one store, a REST API under ``/api``, a web UI and Atom feeds.
 
-Concurrency: the store is one SQLite connection, so every call into :class:`Storyline`
-(reads and writes) runs under one re-entrant lock held by :class:`WebState`. Handlers are
-plain functions that FastAPI runs in its thread pool; they copy what they need out of the
-store under the lock and render outside it. An ingest holds the lock for its whole batch, so
-reads wait while a POST is being ingested (fine for small posts; large loads belong to
-``storyline ingest``).
+Concurrency: handlers are plain functions that FastAPI runs in its thread pool. On a file
+store every thread has its own SQLite connection (WAL): reads run side by side, and with an
+ingest, without any lock of ours; SQLite serialises writers, and :class:`WebState`'s lock
+serialises this process's ingests (the engine's in-memory state is not shared). A store that
+cannot read concurrently (in memory) has every call run under that lock instead.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from __future__ import annotations
 import http
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -49,6 +49,8 @@ __all__ = ["DEFAULT_MAX_BODY", "ServeError", "WebState", "check_bind", "create_a
 
 DEFAULT_MAX_BODY = 20 * 1024 * 1024  # bytes
 MAX_OFFSET = 1_000_000_000  # the largest offset a listing takes (keeps SQL integers in range)
+#: every read under the one lock, as before concurrent readers (benchmarks/load.py compares)
+SERIAL_READS = os.environ.get("STORYLINE_WEB_SERIAL") == "1"
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
@@ -82,7 +84,11 @@ class WebState:
     ingest_requests: int = 0
 
     def run(self, fn: Callable[[Storyline], T]) -> T:
-        """Call ``fn(storyline)`` with the store to itself (see the module docstring)."""
+        """Call ``fn(storyline)`` for a read (see the module docstring): side by side with
+        other reads and with an ingest on a file store (each thread has its own SQLite
+        connection), under the lock on a store that cannot do that (memory)."""
+        if getattr(self.sl.store, "concurrent_reads", False) and not SERIAL_READS:
+            return fn(self.sl)
         with self.lock:
             return fn(self.sl)
 
