@@ -53,3 +53,14 @@ def _check_stores_after_ingest() -> Iterator[None]:
             continue
         report = check(store)  # type: ignore[arg-type]
         assert report.ok, f"store inconsistent after ingest: {report.as_dict()['details'][:5]}"
+
+
+@pytest.fixture
+def pg_url() -> str:
+    """A fresh PostgreSQL database (server started once per session from the wheel)."""
+    from pg_fixture import fresh_database
+
+    try:
+        return fresh_database()
+    except (RuntimeError, ImportError) as exc:
+        pytest.skip(str(exc))

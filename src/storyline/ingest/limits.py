@@ -15,9 +15,9 @@ in Python with ``with using_limits(Limits(max_text_chars=...)):``.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import dataclasses
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -70,23 +70,26 @@ def _positive(name: str, raw: str) -> int:
     return value
 
 
-_current: contextvars.ContextVar[Limits | None] = contextvars.ContextVar("limits", default=None)
+_active: list[Limits] = []  # the using_limits() blocks in force, innermost last
+_lock = threading.Lock()
 
 
 def limits() -> Limits:
-    """The limits in force (``using_limits`` block, else environment, else defaults)."""
-    active = _current.get()
-    return active if active is not None else _from_env()
+    """The limits in force (innermost ``using_limits`` block, else environment, else
+    defaults). Process-wide, so reader and worker threads of one ingest see the same."""
+    return _active[-1] if _active else _from_env()
 
 
 @contextlib.contextmanager
 def using_limits(value: Limits) -> Iterator[Limits]:
-    """Make *value* the limits in force inside the ``with`` block (this thread/task)."""
-    token = _current.set(value)
+    """Make *value* the limits in force inside the ``with`` block (the whole process)."""
+    with _lock:
+        _active.append(value)
     try:
         yield value
     finally:
-        _current.reset(token)
+        with _lock:
+            _active.remove(value)
 
 
 def parse_limits(pairs: Iterable[str], base: Limits | None = None) -> Limits:

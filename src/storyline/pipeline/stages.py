@@ -8,12 +8,13 @@ import re
 
 from storyline.cluster.dedup import signature
 from storyline.errors import InputError
-from storyline.model import Article, RawDoc, content_hash
+from storyline.model import Article, Quarantined, RawDoc, content_hash
 from storyline.pipeline.base import Pipeline, Stage, stage
 from storyline.text.clean import clean_text, normalize_unicode
 from storyline.text.dates import find_time_expressions, publication_date
 from storyline.text.lang import detect_language
 from storyline.text.names import name_key_counts
+from storyline.text.repair import repair_text
 
 MIN_WORDS = 5
 
@@ -25,6 +26,7 @@ def article_from_raw(raw: RawDoc) -> Article:
         ("title_hint", raw.title),
         ("date_hint", raw.date_hint),
         ("date_hint_origin", raw.date_hint_origin),
+        ("date_hint_confidence", raw.date_hint_confidence),
         ("lang_hint", raw.lang_hint),
     ):
         if v:
@@ -42,10 +44,28 @@ def article_from_raw(raw: RawDoc) -> Article:
     )
 
 
+def prepare_doc(pipeline: Pipeline, doc: RawDoc) -> Article | Quarantined:
+    """The per-document part of ingest (clean, language, dates, keys...): an article, or the
+    document quarantined with the reason. Stateless: the Spark job runs it on executors."""
+    try:
+        return pipeline.run(article_from_raw(doc))
+    except InputError as exc:
+        return Quarantined(
+            source=doc.provenance.source,
+            reason=exc.reason,
+            message=exc.message,
+            line=doc.provenance.line,
+            raw_sha256=doc.provenance.raw_sha256,
+            sample=doc.text[:200].encode("utf-8"),
+        )
+
+
 @stage("clean", needs={"raw_text"}, adds={"text", "removed"})
 def clean(a: Article) -> Article:
-    res = clean_text(normalize_unicode(a.raw_text), a.extra.get("_lang_hint"))
+    res = clean_text(a.raw_text, a.extra.get("_lang_hint"))
     a.text, a.removed = res.text, res.removed
+    if res.repair:
+        a.extra["text_repair"] = res.repair.to_dict()
     if len(a.text.split()) < MIN_WORDS:
         raise InputError(
             "no-text",
@@ -66,7 +86,10 @@ _SENT = re.compile(r"(?<=[.!?।])\s+")
 @stage("title", needs={"text"}, adds={"title"})
 def title(a: Article) -> Article:
     if a.title:
-        a.title = normalize_unicode(a.title).strip()
+        fixed, rep = repair_text(a.title)
+        a.title = normalize_unicode(fixed).strip()
+        if rep:
+            a.extra["title_repair"] = rep.to_dict()
         return a
     first = _SENT.split(a.text.strip(), maxsplit=1)[0].strip()
     words = first.split()
@@ -86,11 +109,13 @@ def date(a: Article) -> Article:
         a.text,
         hint=a.extra.get("_date_hint"),
         hint_origin=a.extra.get("_date_hint_origin"),
+        hint_confidence=a.extra.get("_date_hint_confidence"),
+        crawl_date=a.extra.get("crawl_date"),
         title=a.title,
         lang=lang,
         today=_today(),
     )
-    pub = a.date.value if a.date and a.date.granularity == "day" else None
+    pub = a.date.value if a.date else None  # a day, or a month/year estimate
     a.times = find_time_expressions(a.text, pub_date=pub, lang=lang)
     return a
 
