@@ -53,6 +53,7 @@ class FuzzReport:
     seconds: float = 0.0
     slowest: list[tuple[float, str]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    memory_steps: list[str] = field(default_factory=list)
     by_format: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -64,6 +65,7 @@ class FuzzReport:
         d["ok"] = self.ok
         d["slowest"] = [f"{t:.2f}s {what}" for t, what in sorted(self.slowest)[-5:]]
         d["failures"] = self.failures[:30]
+        d["memory_steps"] = self.memory_steps[-10:]
         return d
 
 
@@ -119,6 +121,10 @@ def _reader_case(case: Case, paths: list[Path], timeout: float, rep: FuzzReport)
         took = time.perf_counter() - t0
         rep.slowest.append((took, case.describe()))
         rep.slowest = sorted(rep.slowest)[-5:]
+        peak = _peak_mb()
+        if peak > rep.peak_rss_mb + 20:  # which cases raised the peak (memory hogs)
+            rep.memory_steps.append(f"{rep.peak_rss_mb:.0f} -> {peak:.0f} MB: {case.describe()}")
+            rep.peak_rss_mb = peak
     ids = {d.doc_id for d in items if isinstance(d, RawDoc)}
     missing = [s for s in case.sentinels if s not in ids]
     if missing:
@@ -202,7 +208,10 @@ def run(n: int, *, seed: int = 0, engine_share: float = 0.25, timeout: float = 2
         if engine_cases:
             _engine_run(engine_cases, folder / "fuzz.db", timeout * 3, rep)
     rep.seconds = round(time.perf_counter() - t0, 1)
-    rep.peak_rss_mb = round(_peak_mb(), 1)
+    peak = _peak_mb()
+    if peak > rep.peak_rss_mb + 20:
+        rep.memory_steps.append(f"{rep.peak_rss_mb:.0f} -> {peak:.0f} MB: the engine run")
+    rep.peak_rss_mb = round(peak, 1)
     return rep
 
 
