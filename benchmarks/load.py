@@ -16,6 +16,7 @@ embed each query with e5, which is what dominates /api/search latency).
     python benchmarks/load.py [--encoder hashing] [--concurrency 8] [--requests 400]
     python benchmarks/load.py --build-only --build-minutes 40   # stop feeding after 40 min
     python benchmarks/load.py --resume                          # finish a partial build
+    python benchmarks/load.py --compare-serial    # also run with every read under one lock
 
 A build stopped by --build-minutes leaves a consistent (smaller) store; the load test then runs
 on what was built and says so. ``--resume`` feeds the inputs again (stored ones are skipped as
@@ -204,14 +205,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: Path, encoder: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+TARGETS = {"/ (story list page)": 150, "/stories/{id}": 150, "/api/stories": 150,
+           "/api/search?q=": 300, "/search?q= (page)": 300}  # p95 ms at 8 clients (issue 9)
+
+
+def start_server(db: Path, encoder: str, port: int, log: Path,
+                 serial: bool = False) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, STORYLINE_WEB_SERIAL="1" if serial else "0")
     cmd = [
         sys.executable, "-c", "from storyline.cli import main; main()",
         "--db", str(db), "--encoder", encoder,
         "serve", "--read-only", "--host", "127.0.0.1", "--port", str(port),
     ]  # fmt: skip
     with log.open("wb") as fh:
-        return subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
+        return subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
 
 
 async def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
@@ -346,6 +353,8 @@ def main() -> int:
     ap.add_argument("--mode", default="hybrid", help="search mode of the search groups")
     ap.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--compare-serial", action="store_true",
+                    help="run the load twice: as served, and with every read under one lock")
     args = ap.parse_args()
     data = Path(args.data)
     if not (data / NEWS / "english_articles.jsonl.gz").exists():
@@ -370,29 +379,46 @@ def main() -> int:
               "semantic/hybrid search here is not e5-quality and embeds no query with a model")
     if args.build_only:
         return 0
+    modes = [False, True] if args.compare_serial else [False]
+    tables: dict[bool, list[tuple[str, dict[str, Any]]]] = {}
+    for serial in modes:
+        tables[serial] = serve_and_load(db, args, serial)
+    results = tables[False]
+    print("targets (p95 at 8 clients): " + ", ".join(
+        f"{name} {res['p95']:.0f} ms {'<=' if res['p95'] <= TARGETS[name] else '>'} "
+        f"{TARGETS[name]}" for name, res in results if name in TARGETS))
+    if args.compare_serial:
+        print("p95 with every read under one lock / p95 with concurrent readers (same run): "
+              + ", ".join(f"{name} {s['p95'] / c['p95']:.1f}x" for (name, c), (_, s)
+                          in zip(tables[False], tables[True], strict=True) if c["p95"] > 0))
+    for name, res in results:
+        if res["error_kinds"]:
+            print(f"errors in {name}: {res['error_kinds']}")
+    return 1 if any(res["errors"] for _, res in results) else 0
+
+
+def serve_and_load(db: Path, args: argparse.Namespace,
+                   serial: bool) -> list[tuple[str, dict[str, Any]]]:
     port = free_port()
     log = Path(tempfile.gettempdir()) / f"storyline-load-server-{port}.log"
-    proc = start_server(db, args.encoder, port, log)
+    proc = start_server(db, args.encoder, port, log, serial)
     base = f"http://127.0.0.1:{port}"
     try:
         asyncio.run(wait_ready(base, proc))
         print(
-            f"load: concurrency {args.concurrency}, {args.requests} requests per group, "
-            f"search mode {args.mode}, server log {log}"
+            f"load{' (SERIAL: every read under one lock)' if serial else ''}: concurrency "
+            f"{args.concurrency}, {args.requests} requests per group, search mode {args.mode}, "
+            f"load average {os.getloadavg()[0]:.1f}, server log {log}"
         )
         print(f"{'group':22s} {'req':>5s} {'err':>4s} {'p50 ms':>8s} {'p95 ms':>8s} "
               f"{'p99 ms':>8s} {'req/s':>7s}")
-        results = asyncio.run(load_test(base, args))
+        return asyncio.run(load_test(base, args))
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
-    for name, res in results:
-        if res["error_kinds"]:
-            print(f"errors in {name}: {res['error_kinds']}")
-    return 1 if any(res["errors"] for _, res in results) else 0
 
 
 if __name__ == "__main__":

@@ -610,3 +610,63 @@ def test_sqlite_crash_mid_transaction(tmp_path: Path) -> None:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         con.close()
+
+
+# -- consistency helpers (storyline check) ------------------------------------------------------
+
+
+def test_vector_ids_and_delete(store: Store) -> None:
+    store.put_vectors("s", {f"v{i}": np.ones(3, dtype=np.float32) for i in range(5)})
+    assert store.vector_ids("s") == {f"v{i}" for i in range(5)}
+    store.delete_vectors("s", ["v1", "v3", "missing"])
+    assert store.vector_ids("s") == {"v0", "v2", "v4"} and store.count_vectors("s") == 3
+    assert store.vector_ids("other") == set()
+
+
+def test_mention_counts_and_text_index_drift(store: Store) -> None:
+    store.put_article(plain("a1"))
+    store.put_article(plain("a2"))
+    store.put_mentions("a1", [{"entity_id": "n1", "count": 2, "data": {}},
+                              {"entity_id": "n2", "count": 1, "data": {}}])
+    store.put_mentions("a2", [{"entity_id": "n1", "count": 3, "data": {}}])
+    assert sorted(store.mention_counts()) == [("a1", "n1", 2), ("a1", "n2", 1), ("a2", "n1", 3)]
+    assert store.text_index_drift() == []
+    store.rebuild_text_index()
+    assert store.text_index_drift() == []
+
+
+def test_sqlite_text_index_drift_is_found_and_rebuilt(tmp_path: Path) -> None:
+    s = SQLiteStore(tmp_path / "d.db")
+    s.put_article(plain("a1"))
+    s.put_article(plain("a2"))
+    s._conn.execute("INSERT INTO articles_fts (articles_fts, rowid, title, text) "
+                    "VALUES ('delete', 2, 'a2', 'text of a2')")
+    assert s.text_index_drift() == ["a2"]
+    s.rebuild_text_index()
+    assert s.text_index_drift() == []
+    s.close()
+
+
+def test_sqlite_threads_read_through_their_own_connections(tmp_path: Path) -> None:
+    import threading
+
+    s = SQLiteStore(tmp_path / "t.db")
+    s.put_article(plain("a1"))
+    seen: dict[str, object] = {}
+
+    def read(name: str) -> None:
+        seen[name] = (s._conn, s.get_article("a1") is not None)
+
+    threads = [threading.Thread(target=read, args=(f"t{i}",)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    conns = {id(c) for c, _ in seen.values()}  # type: ignore[misc]
+    assert len(conns) == 3 and id(s._conn) not in conns
+    assert all(ok for _, ok in seen.values())  # type: ignore[misc]
+    v0 = s.version()
+    with s.transaction():  # our own commit changes the version
+        s.set_meta("k", 1)
+    assert s.version() != v0
+    s.close()

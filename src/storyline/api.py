@@ -208,6 +208,7 @@ class Storyline(PeopleAPI):
         mode: str = "hybrid",
         limit: int = 20,
         offset: int = 0,
+        snippets: bool = True,
     ) -> list[SearchHit]:
         """Search articles, events or stories (``kind``), best first.
 
@@ -219,12 +220,10 @@ class Storyline(PeopleAPI):
         ``date_to`` (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; estimated publication dates
         count), ``source`` (part of the outlet name or input path/URL), ``story`` and
         ``event`` ids. Pages with ``limit`` / ``offset``. Snippets are HTML-safe with the
-        query's words in ``<mark>``.
+        query's words in ``<mark>``; ``snippets=False`` leaves them to
+        :meth:`fill_snippets` (for hits read only for their facets).
         """
-        searcher: Searcher | None = getattr(self, "_searcher", None)
-        if searcher is None:
-            searcher = self._searcher = Searcher(self.store, self._encoder)
-        return searcher.search(
+        return self._search_with().search(
             query,
             kind=kind,
             lang=lang,
@@ -237,7 +236,18 @@ class Storyline(PeopleAPI):
             mode=mode,
             limit=limit,
             offset=offset,
+            snippets=snippets,
         )
+
+    def fill_snippets(self, hits: list[SearchHit], query: str) -> list[SearchHit]:
+        """Snippets for hits found with ``search(..., snippets=False)``."""
+        return self._search_with().fill_snippets(hits, query)
+
+    def _search_with(self) -> Searcher:
+        searcher: Searcher | None = getattr(self, "_searcher", None)
+        if searcher is None:
+            searcher = self._searcher = Searcher(self.store, self._encoder)
+        return searcher
 
     def timeline(self, story_id: str) -> list[TimelineEntry]:
         """The story's events in date order; undated events placed by their best estimate."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,7 +26,10 @@ from storyline.cluster.stories import StoryLinker, StoryState
 from storyline.cluster.titles import story_title
 from storyline.cluster.words import word_df
 from storyline.encode.base import Encoder
+from storyline.engine_guard import GENERATION_META, WriteGuard
 from storyline.errors import StoreError
+from storyline.ingest.report import IngestReport
+from storyline.ingest.screen import storable
 from storyline.model import Article, JoinReason, MergeLogEntry, Quarantined, RawDoc, Story
 from storyline.pipeline.base import Pipeline
 from storyline.pipeline.prefetch import Prepared, batched, ordered_map, prepare_batch
@@ -44,30 +46,7 @@ MAX_PROFILES = 30_000  # article profiles kept in memory (older days are reloade
 KEEP_DAYS = 60  # on eviction, profiles this many days before the newest are kept
 
 
-@dataclass
-class IngestReport:
-    read: int = 0
-    accepted: int = 0
-    duplicates: int = 0
-    near_duplicates: int = 0
-    quarantined: int = 0
-    new_events: int = 0
-    new_stories: int = 0
-    merges: int = 0
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-    problems: list[Quarantined] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, object]:
-        d = {k: v for k, v in self.__dict__.items() if k != "problems"}
-        d["problems"] = [
-            {"source": q.source, "line": q.line, "reason": q.reason, "message": q.message}
-            for q in self.problems
-        ]
-        return d
-
-
-class Engine:
+class Engine(WriteGuard):
     """Stateful local engine bound to one store and one encoder."""
 
     def __init__(
@@ -90,7 +69,6 @@ class Engine:
         self.sum_space = f"event-sum:{encoder.name}"
         self.mean = background_mean(encoder.name, encoder.dim)
         self.lang_space = f"lang-sum:{encoder.name}"
-        self.lang_means = LangMeans(self.mean)
         used = store.get_meta("encoder")
         if used and used != encoder.name:
             raise StoreError(
@@ -99,8 +77,18 @@ class Engine:
             )
         self.model = model or default_model()
         self.words = word_df()
+        self._entity_keys = entity_keys
+        self._gen: int | None = None
+        self._reset_state()
+
+    # state -------------------------------------------------------------------------------
+    def _reset_state(self) -> None:
+        """(Re)build the in-memory state from the store: at start, after another writer's
+        commit and after a failed (rolled back) write, so nothing of it lingers."""
+        store = self.store
+        self.lang_means = LangMeans(self.mean)
         self.idf = KeyIDF(store.all_key_counts(), store.key_docs())
-        self.events = EventClusterer(self.model.events, encoder.dim, self.lang_means.mean)
+        self.events = EventClusterer(self.model.events, self.encoder.dim, self.lang_means.mean)
         self.events.set_id_factory(lambda: f"e{store.next_id('event'):06d}")
         self.profiles = ProfileSource(
             store, self.space, self.lang_means, self.words, self.idf, self.events
@@ -114,11 +102,12 @@ class Engine:
             new_id=lambda: f"s{store.next_id('story'):06d}",
         )
         self.dups = DuplicateIndex()
-        self.annotator = Annotator(store, entity_keys=entity_keys)
+        self.annotator = Annotator(store, entity_keys=self._entity_keys)
         self._titles: dict[str, tuple[str, str]] = {}
         self._pending_merges: list[MergeLogEntry] = []
         self._langs_touched: set[str] = set()
         self._load_state()
+        self._gen = store.get_meta(GENERATION_META, 0)
 
     # state -------------------------------------------------------------------------------
     def _load_state(self) -> None:
@@ -262,7 +251,7 @@ class Engine:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _place_batch(
+    def _place_locked(
         self,
         articles: list[Article],
         vecs: dict[str, np.ndarray],
@@ -270,30 +259,33 @@ class Engine:
         report: IngestReport,
         claims: dict[str, list[Claim]] | None = None,
     ) -> None:
-        t = time.perf_counter()
-        for a in articles:
-            hit = self.dups.find(a.minhash)
-            if hit is not None:
-                a.dup_of = hit[0]
-                a.extra["dup_similarity"] = round(hit[1], 3)
-                report.near_duplicates += 1
-            self.dups.add(a.id, a.minhash)
-        t = self._timed(report, "dedup", t)
+        part = IngestReport()
+        with self._locked():
+            fresh = [a for a in articles if self.store.get_article(a.id) is None]
+            part.duplicates = len(articles) - len(fresh)  # stored meanwhile by another writer
+            t = time.perf_counter()
+            for a in fresh:
+                hit = self.dups.find(a.minhash)
+                if hit is not None:
+                    a.dup_of = hit[0]
+                    a.extra["dup_similarity"] = round(hit[1], 3)
+                    part.near_duplicates += 1
+                self.dups.add(a.id, a.minhash)
+            t = self._timed(part, "dedup", t)
 
-        ann = self.annotator.annotate(articles, claims)
-        t = self._timed(report, "entities+claims", t)
+            ann = self.annotator.annotate(fresh, claims)
+            t = self._timed(part, "entities+claims", t)
 
-        locate_articles(articles, ann)
-        t = self._timed(report, "places", t)
+            locate_articles(fresh, ann)
+            t = self._timed(part, "places", t)
 
-        joins = self._cluster(articles, vecs, report)
-        t = self._timed(report, "cluster", t)
+            joins = self._cluster(fresh, vecs, part)
+            t = self._timed(part, "cluster", t)
 
-        self._write(articles, vecs, joins, quarantine, report, ann)
-        self._timed(report, "store", t)
-        report.accepted += len(articles)
-        report.quarantined += len(quarantine)
-        report.problems.extend(quarantine)
+            self._write(fresh, vecs, joins, quarantine, part, ann)
+            self._timed(part, "store", t)
+        part.accepted, part.quarantined, part.problems = len(fresh), len(quarantine), quarantine
+        report.add(part)
 
     def place(
         self,
@@ -303,9 +295,12 @@ class Engine:
     ) -> IngestReport:
         """Cluster and store articles whose pipeline and embedding are done (re-clustering)."""
         report = IngestReport()
-        locate_articles([a for a in articles if "places" not in a.extra or ann is not None], ann)
-        joins = self._cluster(articles, vecs, report)
-        self._write(articles, vecs, joins, [], report)
+        with self._locked():
+            locate_articles(
+                [a for a in articles if "places" not in a.extra or ann is not None], ann
+            )
+            joins = self._cluster(articles, vecs, report)
+            self._write(articles, vecs, joins, [], report)
         report.accepted = len(articles)
         return report
 
@@ -355,6 +350,10 @@ class Engine:
         merge log as an ``event-split`` (with the reason) and can be inspected with
         ``storyline log``. Returns the new event id.
         """
+        with self._locked():  # the write lock first: the state as other writers left it
+            return self._split(event_id, article_ids, reason)
+
+    def _split(self, event_id: str, article_ids: list[str], reason: str) -> str:
         ev = self.events.events.get(event_id)
         if ev is None or not ev.alive:
             raise StoreError(f"no live event {event_id!r}: `storyline events` lists them")
@@ -447,7 +446,7 @@ class Engine:
                 known = [str(x) for x in self.store.get_meta("undated_articles") or []]
                 self.store.set_meta("undated_articles", (known + undated_now)[-MAX_UNDATED:])
             for q in quarantine:
-                self.store.put_quarantine(q)
+                self.store.put_quarantine(storable(q))
             if ann is not None:
                 self.annotator.write(ann)
             for a in articles:
@@ -474,17 +473,16 @@ class Engine:
                 self.store.append_merge(m)
             new_ids = {a.id for a in articles}
             moved: set[str] = set()
-            for ev in self.events.touched():
-                story_id = st_of.get(ev.id)
+            touched_stories = [s for s in self.stories.stories.values() if s.dirty]
+            for ev in self._events_to_write(merges, touched_stories):
+                story_id = st_of.get(ev.id) if ev.alive else None
                 e = ev.to_event(story_id)
                 e.title = ev.title or e.title
                 self.store.put_event(e)
                 if ev.alive:
                     self.store.put_vectors(self.sum_space, {ev.id: ev.vec_sum.astype(np.float32)})
-            touched_stories = [s for s in self.stories.stories.values() if s.dirty]
             for s in touched_stories:
                 self.store.put_story(self._story(s))
-                s.dirty = False
             # older articles change event or story only through this batch's merges/moves
             for m in merges:
                 if m.kind in ("event-split", "article-move"):
@@ -509,7 +507,12 @@ class Engine:
                 if old.event_id != ev_id or old.story_id != st_id:
                     old.event_id, old.story_id = ev_id, st_id
                     self.store.put_article(old)
+            gen = int(self.store.get_meta(GENERATION_META, 0)) + 1
+            self.store.set_meta(GENERATION_META, gen)
+        self._gen = gen
         self.events.mark_clean()
+        for st in touched_stories:
+            st.dirty = False
 
     def _story(self, s: StoryState) -> Story:
         evs = [self.events.events[e] for e in s.events if e in self.events.events]

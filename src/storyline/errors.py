@@ -31,6 +31,10 @@ class StoreError(StorylineError):
     """The store cannot be opened or written (wrong path, newer schema, locked...)."""
 
 
+class StoreBusyError(StoreError):
+    """Another process held the store's write lock for longer than the timeout."""
+
+
 class NotFoundError(StorylineError):
     """An id (article, event, story) does not exist in the store."""
 

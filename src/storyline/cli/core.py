@@ -34,18 +34,30 @@ from storyline.timeanchor import anchored_times
     help="Threads that prepare the next batches (clean, detect, embed) while the current one "
     "is clustered and written; 0 = one step after another.",
 )
+@click.option(
+    "--limit",
+    "limit_pairs",
+    multiple=True,
+    metavar="NAME=N",
+    help="Raise or lower an input limit for this run (repeatable), e.g. max_text_chars=800000. "
+    "Names: max_line_bytes, max_record_bytes, max_doc_bytes, max_html_bytes, "
+    "max_decompressed_bytes, max_text_chars, max_depth, max_number_digits.",
+)
 @click.pass_obj
 def ingest(
-    obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | None, workers: int
+    obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | None, workers: int,
+    limit_pairs: tuple[str, ...],
 ) -> None:
     """Ingest files, folders, JSON Lines, HTML, RSS/Atom, WARC, or '-' for stdin.
 
-    Bad inputs are reported and kept in the quarantine table; the batch goes on. Running the
-    same ingest again adds nothing; after an interruption it completes what is missing.
+    Bad inputs (and records over a limit) are reported and kept in the quarantine table with
+    their reason; the batch goes on. Running the same ingest again adds nothing; after an
+    interruption it completes what is missing.
     """
     from storyline.ingest import count_inputs
+    from storyline.ingest.limits import parse_limits, using_limits
 
-    with _errors():
+    with _errors(), using_limits(parse_limits(limit_pairs)):
         sl = obj.sl
         if paths == ("-",):
             report = sl.ingest_stream(sys.stdin.buffer, workers=workers)

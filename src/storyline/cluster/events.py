@@ -248,9 +248,13 @@ class EventClusterer:
                 moves.setdefault((old, new), []).append(aid)
             if old != new:
                 changed_events.update(x for x in (old, new) if x)
+        survivors: set[str] = set()  # not reused, but with members beyond the region
         for ev_id in sorted(touched_old - used, key=lambda e: (len(e), e)):
             st = self.events.get(ev_id)
             if st is None or not st.alive:
+                continue
+            if any(a not in new_of and self.article_event.get(a) == ev_id for a in st.members):
+                survivors.add(ev_id)  # killing it would leave those members in a dead event
                 continue
             dests = Counter(new_of[a] for a in st.members if a in new_of)
             target = dests.most_common(1)[0][0] if dests else None
@@ -269,7 +273,7 @@ class EventClusterer:
                     )
                 )
         for (old, new), arts in sorted(moves.items()):
-            if old in used:  # the old event lives on: articles moved out of it
+            if old in used or old in survivors:  # the old event lives on: articles moved out
                 self.merges.append(
                     MergeLogEntry(
                         kind="article-move",
@@ -282,7 +286,7 @@ class EventClusterer:
                     )
                 )
         # rebuild the states of every event of the region
-        by_event: dict[str, list[str]] = {}
+        by_event: dict[str, list[str]] = {ev: [] for ev in survivors}
         for aid in region:
             by_event.setdefault(new_of[aid], []).append(aid)
         for ev_id, arts in by_event.items():

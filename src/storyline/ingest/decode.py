@@ -101,7 +101,10 @@ def iso_date(value: object) -> str | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        secs = float(value) / 1000 if value > 1e11 else float(value)  # milliseconds
+        try:
+            secs = float(value) / 1000 if value > 1e11 else float(value)  # milliseconds
+        except (OverflowError, ValueError):
+            return None  # a 400-digit number is no timestamp
         if 3e8 < secs < 5e9:
             return datetime.fromtimestamp(secs, UTC).date().isoformat()
         return None
@@ -166,7 +169,8 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
-def _control_share(sample: bytes) -> float:
+def control_share(sample: bytes) -> float:
+    """Share of control bytes (but tab, newlines, form feed, ESC) in *sample*."""
     if not sample:
         return 0.0
     bad = sum(1 for b in sample if (b < 32 and b not in _CTRL_OK) or b == 127)
@@ -379,7 +383,7 @@ def _mostly_utf8(data: bytes) -> str | None:
 
 
 def _check_controls(sample: bytes) -> None:
-    share = _control_share(sample)
+    share = control_share(sample)
     if share > 0.1:
         raise InputError("binary", f"binary file ({share:.0%} control characters), "
                          "not text: skipped")

@@ -83,9 +83,19 @@ def _channel_info(root: Any) -> tuple[str | None, str | None]:
     return title, lang or normalize_lang(chan.get(_XML_LANG) or root.get(_XML_LANG))
 
 
+def _item_bytes(item: Any, index: int) -> bytes:
+    """The item's XML (its hash identifies it); some recovered trees cannot be serialised
+    (invalid character references): then its text."""
+    try:
+        return bytes(etree.tostring(item))
+    except (etree.SerialisationError, ValueError):
+        text = " ".join(t for t in item.itertext() if isinstance(t, str))
+        return f"<item {index}>{text}".encode("utf-8", "replace")
+
+
 def _item_doc(item: Any, index: int, source: str, name: str, encoding: str,
               feed_title: str | None, feed_lang: str | None) -> RawDoc | Quarantined:
-    raw = etree.tostring(item)
+    raw = _item_bytes(item, index)
     title = _plain(_child(item, "title")) or None
     text = ""
     for field in _TEXT_FIELDS:
@@ -132,31 +142,83 @@ def _item_doc(item: Any, index: int, source: str, name: str, encoding: str,
                   lang_hint=normalize_lang(item.get(_XML_LANG)) or feed_lang, extra=extra)
 
 
+_ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")
+_ITEM_SPAN = re.compile(rb"<((?:[\w.-]+:)?(?:item|entry))[\s>].*?</\1\s*>", re.DOTALL)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+
+
+def _parser(encoding: str | None = None) -> Any:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           recover=True, remove_comments=True, huge_tree=False,
+                           encoding=encoding)
+
+
 def iter_feed(data: bytes, source: str, name: str) -> Iterator[RawDoc | Quarantined]:
-    """Yield one :class:`RawDoc` per RSS item / Atom entry of the feed in *data*."""
+    """Yield one :class:`RawDoc` per RSS item / Atom entry of the feed in *data*.
+
+    When the feed does not parse as a whole (an item too deeply nested, a fatal error half
+    way), its items are parsed one by one, so one bad item costs only itself.
+    """
     if _ENTITY_DECL.search(data[:65536]):
         yield quarantine(source, "bad-xml", "feed declares XML entities in a DOCTYPE; refused "
                          "for safety (remove the DOCTYPE and re-run)", data)
         return
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             recover=True, remove_comments=True, huge_tree=False)
     try:
-        root = etree.fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser=_parser())
     except (etree.XMLSyntaxError, ValueError) as err:
         root = None
         log.debug("feed parse error in %s: %s", source, err)
+    items = _items(root) if root is not None else []
+    expected = len(_ITEM_START.findall(data))
+    if len(items) < expected:
+        yield from _items_one_by_one(data, source, name, root)
+        return
     if root is None:
         yield quarantine(source, "bad-xml", "not well-formed XML, even in recovery mode; "
                          "check that the file is a complete RSS/Atom feed", data)
         return
-    encoding = root.getroottree().docinfo.encoding or "utf-8"
-    items = [el for el in root.iter() if _local(el.tag) == "item"
-             or el.tag == f"{_ATOM}entry" or (_local(root.tag) == "feed"
-                                              and _local(el.tag) == "entry")]
     if not items:
         yield quarantine(source, "no-text", f"XML root <{_local(root.tag)}> has no RSS items "
                          "or Atom entries; nothing to ingest", data)
         return
+    encoding = root.getroottree().docinfo.encoding or "utf-8"
     feed_title, feed_lang = _channel_info(root)
     for index, item in enumerate(items, 1):
-        yield _item_doc(item, index, source, name, encoding.lower(), feed_title, feed_lang)
+        yield _safe_item(item, index, source, name, encoding.lower(), feed_title, feed_lang)
+
+
+def _items(root: Any) -> list[Any]:
+    return [el for el in root.iter() if _local(el.tag) == "item"
+            or el.tag == f"{_ATOM}entry" or (_local(root.tag) == "feed"
+                                             and _local(el.tag) == "entry")]
+
+
+def _safe_item(item: Any, index: int, source: str, name: str, encoding: str,
+               feed_title: str | None, feed_lang: str | None) -> RawDoc | Quarantined:
+    try:
+        return _item_doc(item, index, source, name, encoding, feed_title, feed_lang)
+    except Exception as err:  # one bad item must not stop the feed
+        log.exception("feed item %d of %s failed", index, source)
+        return quarantine(source, "reader-error", f"feed item {index}: unexpected error "
+                          f"({type(err).__name__}: {str(err)[:200]}); skipped, please "
+                          "report it", b"", getattr(item, "sourceline", None))
+
+
+def _items_one_by_one(data: bytes, source: str, name: str,
+                      root: Any) -> Iterator[RawDoc | Quarantined]:
+    m = _XML_ENCODING.search(data[:1024])
+    encoding = m.group(1).decode("ascii").lower() if m else "utf-8"
+    feed_title, feed_lang = _channel_info(root) if root is not None else (None, None)
+    for index, span in enumerate(_ITEM_SPAN.finditer(data), 1):
+        chunk = span.group(0)
+        try:
+            item = etree.fromstring(chunk, parser=_parser(encoding))
+        except (etree.XMLSyntaxError, ValueError, LookupError) as err:
+            item = None
+            log.debug("feed item %d of %s: %s", index, source, err)
+        if item is None:
+            yield quarantine(source, "bad-xml", f"feed item {index} (byte {span.start()}) is "
+                             "not well-formed XML (too deeply nested, or broken); skipped",
+                             chunk[:4096])
+            continue
+        yield _safe_item(item, index, source, name, encoding, feed_title, feed_lang)

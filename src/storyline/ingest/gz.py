@@ -4,7 +4,8 @@
 report a clean end of file (after ``peek``). This reader returns every byte that decompresses,
 then raises :class:`EOFError` if the last member is incomplete, and ``zlib.error`` for damaged
 data. Concatenated members (``.warc.gz``: one member per record) are read in sequence.
-Output is produced in bounded chunks, so a decompression bomb cannot exhaust memory.
+Output is produced in bounded chunks, so a decompression bomb cannot exhaust memory, and
+the total is capped (``max_decompressed_bytes``): past it, :class:`DecompressedTooLarge`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,11 @@ import zlib
 from typing import Any, BinaryIO, cast
 
 GZIP_MAGIC = b"\x1f\x8b"
+
+
+class DecompressedTooLarge(OSError):
+    """A compressed input inflates beyond its limit (a decompression bomb, or just huge)."""
+
 _IN_CHUNK = 1 << 16
 _OUT_CHUNK = 1 << 20
 
@@ -21,7 +27,12 @@ _OUT_CHUNK = 1 << 20
 class GzipReader(io.RawIOBase):
     """Raw stream of the decompressed bytes of the gzip stream *fileobj*."""
 
-    def __init__(self, fileobj: BinaryIO) -> None:
+    def __init__(self, fileobj: BinaryIO, max_out: int | None = None) -> None:
+        from storyline.ingest.limits import human, limits
+
+        self._max = max_out if max_out is not None else limits().max_decompressed_bytes
+        self._human = human(self._max)
+        self._total = 0
         self._f = fileobj
         self._d: Any = None  # current member's decompressor; None before the first member
         self._pending = b""
@@ -52,8 +63,14 @@ class GzipReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        if self._pos >= len(self._pending) and not self._fill():
-            return 0
+        if self._pos >= len(self._pending):
+            if not self._fill():
+                return 0
+            self._total += len(self._pending)
+            if self._total > self._max:
+                raise DecompressedTooLarge(
+                    f"decompresses to more than {self._human} (limit max_decompressed_bytes)"
+                )
         n = min(len(buffer), len(self._pending) - self._pos)
         buffer[:n] = self._pending[self._pos:self._pos + n]
         self._pos += n

@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 
 from storyline.errors import InputError
 from storyline.ingest.decode import declared_charset, decode_bytes, quarantine
+from storyline.ingest.limits import advice, human, limits
 from storyline.ingest.pagedate import date_signals, decide
 from storyline.model import Provenance, Quarantined, RawDoc
 
@@ -168,8 +169,16 @@ def extract_html(text: str, *, url: str | None = None) -> dict[str, Any] | None:
 
 def html_doc_from_text(text: str, provenance: Provenance, doc_id: str, *,
                        url: str | None = None) -> RawDoc | None:
-    """A :class:`RawDoc` from decoded HTML, or None when the page has no article text."""
-    info = extract_html(text, url=url)
+    """A :class:`RawDoc` from decoded HTML, or None when the page has no article text.
+
+    Raises :class:`InputError` (``"bad-html"``) when the parser fails on the page.
+    """
+    try:
+        info = extract_html(text, url=url)
+    except (ValueError, TypeError, RecursionError, etree.LxmlError) as err:
+        log.warning("cannot parse an HTML page (%s: %s)", type(err).__name__, err)
+        raise InputError("bad-html", f"the HTML cannot be parsed ({type(err).__name__}: "
+                         f"{str(err)[:200]}); check the page") from None
     if info is None:
         return None
     return RawDoc(text=info["text"], provenance=provenance, doc_id=doc_id, title=info["title"],
@@ -187,12 +196,20 @@ def html_doc(data: bytes, provenance: Provenance, doc_id: str, *, url: str | Non
     otherwise. *crawl_date* (a WARC record's date) is kept as ``extra["crawl_date"]``: it is
     when the page was fetched, an upper bound of its publication date, never the date itself.
     """
+    limit = limits().max_html_bytes
+    if len(data) > limit:
+        return quarantine(provenance.source, "too-large", f"HTML page of {len(data):,} bytes, "
+                          f"over the {human(limit)} limit; {advice('max_html_bytes')}",
+                          data[:4096], provenance.line)
     try:
         text, enc = decode_bytes(data, declared=declared or declared_charset(data))
     except InputError as err:
         return quarantine(provenance.source, err.reason, err.message, data, provenance.line)
     provenance.encoding = enc
-    doc = html_doc_from_text(text, provenance, doc_id, url=url)
+    try:
+        doc = html_doc_from_text(text, provenance, doc_id, url=url)
+    except InputError as err:
+        return quarantine(provenance.source, err.reason, err.message, data, provenance.line)
     if doc is None:
         return quarantine(provenance.source, "no-text",
                           "HTML page has no extractable article text (only navigation, "

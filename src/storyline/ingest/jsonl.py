@@ -2,13 +2,19 @@
 
 Known fields map onto :class:`RawDoc`; every other field is kept verbatim in ``extra``.
 A malformed line is quarantined with its line number and the rest of the file goes on; a
-truncated gzip stream yields what was read and then one ``"truncated"`` item.
+truncated gzip stream yields what was read and then one ``"truncated"`` item. Lines are read
+with a bounded buffer: a line over ``max_line_bytes`` is skipped as it streams by (never held
+in memory) and quarantined as ``"too-large"``. Each record passes
+:func:`~storyline.ingest.sanitize.load_record` (depth and number limits) and
+:func:`~storyline.ingest.sanitize.repair_value` (lone surrogates, control characters): a
+repaired record is kept, and the names of its repaired fields go to ``extra["_repaired"]``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
@@ -16,6 +22,8 @@ from typing import Any, BinaryIO
 from storyline.errors import InputError
 from storyline.ingest.decode import decode_bytes, iso_date, quarantine, sha256_hex
 from storyline.ingest.html import html_doc_from_text, normalize_lang
+from storyline.ingest.limits import Limits, advice, human, limits
+from storyline.ingest.sanitize import load_record, repair_value
 from storyline.model import Provenance, Quarantined, RawDoc
 
 log = logging.getLogger(__name__)
@@ -59,8 +67,13 @@ def record_doc(obj: dict[str, Any], prov: Provenance, default_id: str, where: st
                raw: bytes = b"") -> RawDoc | Quarantined:
     """A :class:`RawDoc` from one JSON object; *where* names it in messages ("line 5").
 
-    *raw* is the object's source bytes (kept as the quarantine sample).
+    *raw* is the object's source bytes (kept as the quarantine sample). Strings that cannot
+    be stored (lone surrogates, control characters) are repaired field by field first.
     """
+    repaired: list[str] = []
+    obj = repair_value(obj, "", repaired)
+    if repaired:
+        log.warning("%s %s: repaired invalid text in %s", prov.source, where, ", ".join(repaired))
     used: set[str] = set()
     _, text_value = _first(obj, TEXT_FIELDS, used)
     text = _as_text(text_value)
@@ -69,7 +82,16 @@ def record_doc(obj: dict[str, Any], prov: Provenance, default_id: str, where: st
     if not text:
         _, html_value = _first(obj, HTML_FIELDS, used)
         if isinstance(html_value, str) and html_value.strip():
-            doc = html_doc_from_text(html_value, prov, "", url=url)
+            limit = limits().max_html_bytes
+            if len(html_value) > limit:
+                return quarantine(prov.source, "too-large", f"{where}: HTML field of "
+                                  f"{len(html_value):,} characters, over the {human(limit)} "
+                                  f"limit; {advice('max_html_bytes')}", raw[:4096], prov.line)
+            try:
+                doc = html_doc_from_text(html_value, prov, "", url=url)
+            except InputError as err:
+                return quarantine(prov.source, err.reason, f"{where}: {err.message}",
+                                  raw[:4096], prov.line)
             text = doc.text if doc is not None else ""
     if not text:
         return quarantine(prov.source, "no-text", f"{where} has no text (no non-empty 'text', "
@@ -99,15 +121,17 @@ def record_doc(obj: dict[str, Any], prov: Provenance, default_id: str, where: st
                   url=url, source_name=_as_str(src_value), date_hint=date_hint,
                   date_hint_origin=origin,
                   lang_hint=normalize_lang(lang_value) if isinstance(lang_value, str) else None,
-                  extra={k: v for k, v in obj.items() if k not in used})
+                  extra={k: v for k, v in obj.items() if k not in used}
+                  | ({"_repaired": repaired[:20]} if repaired else {}))
 
 
 def _raw(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8", "replace")
 
 
 def _line_doc(raw: bytes, lineno: int, offset: int | None, source: str,
-              name: str, kind: str, encoding: str | None) -> RawDoc | Quarantined | None:
+              name: str, kind: str, encoding: str | None,
+              lim: Limits | None = None) -> RawDoc | Quarantined | None:
     """One JSON Lines line -> document, quarantine item, or None for a blank line."""
     body = raw.rstrip(b"\r\n")
     if lineno == 1:
@@ -126,10 +150,9 @@ def _line_doc(raw: bytes, lineno: int, offset: int | None, source: str,
     else:
         line = body.decode(encoding)
     try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as err:
-        return quarantine(source, "bad-json", f"line {lineno} is not valid JSON ({err.msg} at "
-                          f"column {err.colno}); fix or remove that line", body, lineno)
+        obj = load_record(line, f"line {lineno}", lim)
+    except InputError as err:
+        return quarantine(source, err.reason, err.message, body, lineno)
     if not isinstance(obj, dict):
         return quarantine(source, "bad-json", f"line {lineno} holds a JSON "
                           f"{type(obj).__name__}, not an object; each line must be one JSON "
@@ -139,22 +162,49 @@ def _line_doc(raw: bytes, lineno: int, offset: int | None, source: str,
     return record_doc(obj, prov, f"{name}:{lineno}", f"line {lineno}", body)
 
 
+def _skip_line(stream: BinaryIO, chunk: int) -> int:
+    """Read and drop the rest of an over-long line (bounded memory); bytes dropped."""
+    n = 0
+    while True:
+        part = stream.readline(chunk)
+        n += len(part)
+        if not part or part.endswith(b"\n"):
+            return n
+
+
 def iter_jsonl(stream: BinaryIO, source: str, name: str,
                kind: str = "jsonl") -> Iterator[RawDoc | Quarantined]:
     """Stream JSON Lines from *stream* (a file, gzip file or stdin); never raises for bad data.
 
     Offsets are byte offsets in the (decompressed) stream; lines are 1-based.
     """
+    lim = limits()
     lineno = 0
     offset = 0
     try:
         head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
         if head.startswith(_UTF16_32_BOMS):  # rare: a whole UTF-16/32 file, decode at once
-            yield from _iter_wide(stream.read(), source, name, kind)
+            data = stream.read(lim.max_doc_bytes + 1)
+            if len(data) > lim.max_doc_bytes:
+                yield quarantine(source, "too-large", f"UTF-16/32 JSON Lines file over "
+                                 f"{human(lim.max_doc_bytes)}; re-save it as UTF-8 (then it "
+                                 "is read line by line)", data[:4096])
+                return
+            yield from _iter_wide(data, source, name, kind, lim)
             return
-        for raw in stream:
+        while True:
+            raw = stream.readline(lim.max_line_bytes + 1)
+            if not raw:
+                return
             lineno += 1
-            item = _line_doc(raw, lineno, offset, source, name, kind, None)
+            if len(raw) > lim.max_line_bytes and not raw.endswith(b"\n"):
+                skipped = len(raw) + _skip_line(stream, 1 << 20)
+                yield quarantine(source, "too-large", f"line {lineno} is longer than "
+                                 f"{human(lim.max_line_bytes)} ({skipped:,} bytes); skipped. "
+                                 + advice("max_line_bytes"), raw[:4096], lineno)
+                offset += skipped
+                continue
+            item = _line_doc(raw, lineno, offset, source, name, kind, None, lim)
             offset += len(raw)
             if item is not None:
                 yield item
@@ -167,56 +217,147 @@ def iter_jsonl(stream: BinaryIO, source: str, name: str,
                          f"({err}); the lines before were read", b"", lineno + 1)
 
 
-def _iter_wide(data: bytes, source: str, name: str,
-               kind: str) -> Iterator[RawDoc | Quarantined]:
+def _iter_wide(data: bytes, source: str, name: str, kind: str,
+               lim: Limits) -> Iterator[RawDoc | Quarantined]:
     try:
         text, enc = decode_bytes(data)
     except InputError as err:
         yield quarantine(source, err.reason, err.message, data)
         return
     for lineno, line in enumerate(text.split("\n"), 1):
-        item = _line_doc(line.encode("utf-8"), lineno, None, source, name, kind, "utf-8")
+        raw = line.encode("utf-8", "surrogatepass")
+        if len(raw) > lim.max_line_bytes:
+            yield quarantine(source, "too-large", f"line {lineno} is longer than "
+                             f"{human(lim.max_line_bytes)}; skipped. " + advice("max_line_bytes"),
+                             raw[:4096], lineno)
+            continue
+        item = _line_doc(raw, lineno, None, source, name, kind, "utf-8", lim)
         if item is not None:
             if isinstance(item, RawDoc):
                 item.provenance.encoding = enc
             yield item
 
 
+# a JSON string, or one bracket: enough to find where an array item ends
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]', re.DOTALL)
+_SPACE = re.compile(r"[ \t\r\n]*")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    m = _SPACE.match(text, pos)
+    return m.end() if m else pos
+
+
+def _item_end(text: str, pos: int) -> int | None:
+    """End offset of the JSON value starting at *pos* (brackets balanced), None if unclosed.
+
+    Linear: strings are skipped by one regex, so brackets inside them do not count.
+    """
+    if text[pos : pos + 1] not in ("{", "["):
+        m = re.compile(r"[^,\]]*").match(text, pos)  # a scalar: up to the next , or ]
+        return m.end() if m else None
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text, pos):
+        tok = m.group()
+        if tok in "[{":
+            depth += 1
+        elif tok in "]}":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    return None
+
+
+def _array_items(text: str, source: str,
+                 lim: Limits) -> Iterator[tuple[int, Any] | Quarantined]:
+    """Items of the top-level JSON array in *text*, one by one: ``(index, value)``, or a
+    quarantine item for an item over a limit (reading goes on after it) or bad syntax (the
+    rest of the file is dropped: its items cannot be told apart)."""
+    pos = _skip_ws(text, text.index("[") + 1)
+    index = 0
+    if text.startswith("]", pos):
+        return
+    while pos < len(text):
+        index += 1
+        end = _item_end(text, pos)
+        where = f"item {index}"
+        chunk = text[pos:end] if end is not None else text[pos:]
+        if len(chunk) > lim.max_record_bytes:
+            yield quarantine(source, "too-large", f"{where} is longer than "
+                             f"{human(lim.max_record_bytes)}; skipped. "
+                             + advice("max_record_bytes"), chunk[:4096].encode("utf-8",
+                                                                               "replace"))
+        else:
+            try:
+                yield index, load_record(chunk, where, lim)
+            except InputError as err:
+                yield quarantine(source, err.reason, err.message,
+                                 chunk[:4096].encode("utf-8", "replace"))
+        if end is None:
+            return
+        pos = _skip_ws(text, end)
+        if text.startswith(",", pos):
+            pos = _skip_ws(text, pos + 1)
+        elif text.startswith("]", pos):
+            return
+        else:
+            yield quarantine(source, "bad-json", f"expected ',' or ']' after item {index}; "
+                             "the rest of the array was skipped, fix the file",
+                             text[pos : pos + 200].encode("utf-8", "replace"))
+            return
+
+
 def iter_json(data: bytes, source: str, name: str) -> Iterator[RawDoc | Quarantined]:
-    """A ``.json`` file: an array of objects, one object, or (fallback) JSON Lines."""
+    """A ``.json`` file: an array of objects, one object, or (fallback) JSON Lines.
+
+    The items of an array are parsed one by one, so one bad item is quarantined and the
+    others are read.
+    """
     import io
 
-    try:
-        text, enc = decode_bytes(data)
-    except InputError as err:
-        yield quarantine(source, err.reason, err.message, data)
+    lim = limits()
+    try:  # UTF-8 first: a stray NUL in one item must not make the whole file "binary"
+        text, enc = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text, enc = decode_bytes(data)
+        except InputError as err:
+            yield quarantine(source, err.reason, err.message, data)
+            return
+    if text.lstrip("\ufeff \t\r\n").startswith("["):
+        for got in _array_items(text, source, lim):
+            if isinstance(got, Quarantined):
+                yield got
+                continue
+            index, rec = got
+            yield _json_record(rec, index, f"item {index}", f"{name}:{index}", source, enc)
         return
     try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as err:
-        if err.msg == "Extra data" or text.strip().count("\n") > 0:
+        obj = load_record(text, "the file", lim)
+    except InputError as err:
+        if err.reason == "bad-json" and text.strip().count("\n") > 0:
             yield from iter_jsonl(io.BufferedReader(io.BytesIO(data)), source, name, "jsonl")
         else:
-            yield quarantine(source, "bad-json", f"not valid JSON ({err.msg} at line "
-                             f"{err.lineno}, column {err.colno}); fix the file", data,
-                             err.lineno)
+            yield quarantine(source, err.reason, err.message, data)
         return
     if isinstance(obj, dict) and not any(k in obj for k in TEXT_FIELDS + HTML_FIELDS):
         for key in _LIST_KEYS:  # an API response wrapping the records: {"articles": [...]}
             if isinstance(obj.get(key), list):
-                obj = obj[key]
-                break
-    records = obj if isinstance(obj, list) else [obj]
-    for index, rec in enumerate(records, 1):
-        where = f"item {index}" if isinstance(obj, list) else "the JSON object"
-        if not isinstance(rec, dict):
-            yield quarantine(source, "bad-json", f"{where} is a JSON {type(rec).__name__}, "
-                             "not an object with a 'text' field", _raw(rec))
-            continue
-        prov = Provenance(source=source, kind="json", raw_sha256=sha256_hex(_raw(rec)),
-                          encoding=enc)
-        yield record_doc(rec, prov, f"{name}:{index}" if isinstance(obj, list) else name,
-                         where)
+                for index, rec in enumerate(obj[key], 1):
+                    yield _json_record(rec, index, f"item {index}", f"{name}:{index}", source,
+                                       enc)
+                return
+    yield _json_record(obj, None, "the JSON object", name, source, enc)
+
+
+def _json_record(rec: Any, index: int | None, where: str, doc_id: str, source: str,
+                 enc: str) -> RawDoc | Quarantined:
+    if not isinstance(rec, dict):
+        return quarantine(source, "bad-json", f"{where} is a JSON {type(rec).__name__}, "
+                          "not an object with a 'text' field", _raw(rec))
+    raw = _raw(rec)
+    prov = Provenance(source=source, kind="json", raw_sha256=sha256_hex(raw), encoding=enc)
+    return record_doc(rec, prov, doc_id, where, raw)
 
 
 def count_lines(stream: BinaryIO) -> int:

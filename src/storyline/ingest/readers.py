@@ -31,15 +31,18 @@ from typing import BinaryIO, cast
 from storyline.errors import InputError
 from storyline.ingest.decode import (
     SAMPLE_BYTES,
+    binary_kind,
     check_not_binary,
+    control_share,
     decode_bytes,
     quarantine,
     sha256_hex,
 )
 from storyline.ingest.feeds import iter_feed
-from storyline.ingest.gz import GZIP_MAGIC, maybe_gunzip, open_gzip
+from storyline.ingest.gz import GZIP_MAGIC, DecompressedTooLarge, maybe_gunzip, open_gzip
 from storyline.ingest.html import html_doc
 from storyline.ingest.jsonl import count_lines, iter_json, iter_jsonl
+from storyline.ingest.limits import advice, human, limits
 from storyline.ingest.pathdate import PATH_DATE_CONFIDENCE, path_date
 from storyline.ingest.plain import plain_doc
 from storyline.ingest.warc import iter_warc
@@ -56,7 +59,6 @@ _EXT = {".txt": "text", ".md": "text", ".text": "text", ".html": "html", ".htm":
 _FMT_ALIASES = {"txt": "text", "plain": "text", "md": "text", "htm": "html",
                 "ndjson": "jsonl", "rss": "feed", "atom": "feed", "xml": "feed"}
 _SNIFF = 4096
-MAX_DOC_BYTES = 256 * 1024 * 1024  # a single-document/in-memory file larger than this is refused
 _HTML_START = re.compile(r"<(!doctype\s+html|html|head|body|meta|title|article|div|p)[\s>/]")
 
 
@@ -106,24 +108,37 @@ def _bytes_items(data: bytes, fmt: str, source: str, name: str) -> Iterator[Item
     elif fmt == "warc":
         yield from iter_warc(io.BufferedReader(io.BytesIO(data)), source)
     elif fmt in ("html", "feed"):  # an .xml/.xhtml file that is really a web page
-        yield html_doc(data, Provenance(source=source, kind="html", raw_sha256=sha256_hex(data)),
-                       name)
+        prov = Provenance(source=source, kind="html", raw_sha256=sha256_hex(data))
+        yield html_doc(data, prov, name)
     else:
         yield _text_item(data, source, name)
 
 
 def _precheck(head: bytes, source: str, data: bytes | None = None,
               fmt: str | None = None) -> Quarantined | None:
-    """Quarantine item when *head* shows an empty or binary input, else None."""
-    if fmt == "warc":  # WARC payloads may be binary (images): only refuse an empty file
+    """Quarantine item when *head* shows an empty or binary input, else None.
+
+    WARC payloads may be binary (images), and a JSON (Lines) file may hold a stray NUL or
+    control byte in one record (that record is quarantined, not the file): for those, only
+    an empty file, a known binary format or a head made mostly of control bytes is refused.
+    """
+    sample = data if data is not None else head
+    if fmt == "warc":
         if head.strip():
             return None
         return quarantine(source, "empty", "file is empty (or only whitespace): nothing to "
-                          "ingest", data if data is not None else head)
+                          "ingest", sample)
+    if fmt in ("jsonl", "json") and head.strip() and not head.startswith((b"\xff\xfe",
+                                                                        b"\xfe\xff")):
+        kind = binary_kind(head)
+        if kind is None and control_share(head) <= 0.1:
+            return None
+        return quarantine(source, "binary", f"binary file ({kind or 'control bytes'}), not "
+                          "JSON Lines: skipped", sample)
     try:
         check_not_binary(head)
     except InputError as err:
-        return quarantine(source, err.reason, err.message, data if data is not None else head)
+        return quarantine(source, err.reason, err.message, sample)
     return None
 
 
@@ -146,17 +161,22 @@ def _open(path: Path) -> BinaryIO:
 
 
 def _read_all(stream: BinaryIO, source: str) -> bytes | Quarantined:
+    limit = limits().max_doc_bytes
     try:
-        data = stream.read(MAX_DOC_BYTES + 1)
+        data = stream.read(limit + 1)
     except EOFError:
         return quarantine(source, "truncated", "compressed file ends abruptly (truncated "
                           "download?); re-download or re-compress it", b"")
+    except DecompressedTooLarge as err:
+        return quarantine(source, "too-large", f"compressed file {err}; "
+                          + advice("max_decompressed_bytes"), b"")
     except (zlib.error, OSError) as err:
         return quarantine(source, "bad-gzip", f"compressed data is damaged ({err}); "
                           "re-download or re-compress the file", b"")
-    if len(data) > MAX_DOC_BYTES:
-        return quarantine(source, "too-large", f"more than {MAX_DOC_BYTES >> 20} MiB in one "
-                          "document; split it or convert it to JSON Lines", data)
+    if len(data) > limit:
+        return quarantine(source, "too-large", f"more than {human(limit)} in one document "
+                          "read whole; convert it to JSON Lines (read line by line), "
+                          + advice("max_doc_bytes"), data[:SAMPLE_BYTES])
     return data
 
 

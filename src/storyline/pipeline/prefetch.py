@@ -17,11 +17,9 @@ from typing import TypeVar
 import numpy as np
 
 from storyline.encode.base import Encoder
-from storyline.errors import InputError
+from storyline.ingest.screen import embed_articles, screen
 from storyline.model import Article, Quarantined, RawDoc
 from storyline.pipeline.base import Pipeline
-from storyline.pipeline.embedtext import embed_text
-from storyline.pipeline.stages import article_from_raw
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -83,8 +81,10 @@ def prepare_batch(
 ) -> Prepared:
     """Pipeline and embedding of one batch; touches no store (safe in a worker thread).
 
-    Documents the pipeline rejects become quarantine entries; a second copy of an article
-    within the batch counts as a duplicate. Store-level checks happen when it is committed.
+    Documents the pipeline rejects (or fails on, or that are over a limit: see
+    :func:`storyline.ingest.screen.screen`) become quarantine entries; a second copy of an
+    article within the batch counts as a duplicate. Store-level checks happen when it is
+    committed.
     """
     t = time.perf_counter()
     prep = Prepared(read=len(docs))
@@ -93,19 +93,9 @@ def prepare_batch(
         if isinstance(doc, Quarantined):
             prep.quarantine.append(doc)
             continue
-        try:
-            a = pipeline.run(article_from_raw(doc))
-        except InputError as exc:
-            prep.quarantine.append(
-                Quarantined(
-                    source=doc.provenance.source,
-                    reason=exc.reason,
-                    message=exc.message,
-                    line=doc.provenance.line,
-                    raw_sha256=doc.provenance.raw_sha256,
-                    sample=doc.text[:200].encode("utf-8"),
-                )
-            )
+        a = screen(doc, pipeline)  # limits, text repair; any stage error costs this doc only
+        if isinstance(a, Quarantined):
+            prep.quarantine.append(a)
             continue
         if a.id in seen_ids:
             prep.duplicates += 1
@@ -113,9 +103,7 @@ def prepare_batch(
         seen_ids.add(a.id)
         prep.articles.append(a)
     t2 = time.perf_counter()
-    if prep.articles:
-        arts = prep.articles
-        out = encoder.passages([embed_text(a.title, a.text) for a in arts])
-        prep.vecs = {a.id: v.astype(np.float32) for a, v in zip(arts, out, strict=True)}
+    if prep.articles:  # an article the encoder fails on is quarantined and dropped
+        prep.vecs = embed_articles(encoder, prep.articles, {}, prep.quarantine)
     prep.timings = {"pipeline": t2 - t, "embed": time.perf_counter() - t2}
     return prep

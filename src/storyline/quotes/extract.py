@@ -53,13 +53,54 @@ def normalize_lang(lang: str | None) -> str | None:
     return code if code in SUPPORTED else None
 
 
+WINDOW = 12_000  # characters of text analysed together (paragraphs are never split below it)
+
+
+def windows(text: str, size: int = WINDOW) -> list[tuple[int, int]]:
+    """``(start, end)`` spans covering *text*, each at most *size* characters, cut at a
+    paragraph break when one is in the second half of the span, else at a space."""
+    out: list[tuple[int, int]] = []
+    a, n = 0, len(text)
+    while n - a > size:
+        cut = text.rfind("\n", a + size // 2, a + size)
+        if cut < 0:
+            cut = text.rfind(" ", a + size // 2, a + size)
+        cut = cut + 1 if cut >= 0 else a + size
+        out.append((a, cut))
+        a = cut
+    out.append((a, n))
+    return out
+
+
+_OFFSETS = ("start", "end", "sentence_start", "sentence_end", "speaker_start", "speaker_end",
+            "source_start", "source_end", "group_start", "group_end", "cue_start", "cue_end",
+            "subject_start", "subject_end")
+
+
 def extract_claims(text: str, lang: str) -> list[Claim]:
     """Quotations and reported claims in ``text`` with their speakers, in text order.
 
     ``lang`` is the article's language (``"en"``, ``"hi"``, ``"es"``, ``"fr"``, ``"de"``;
     region suffixes are ignored). Offsets in the result index ``text`` as given, so pass the
     text you will display or store (e.g. after :func:`storyline.text.clean.clean_text`).
+
+    A text longer than ``WINDOW`` characters is read in windows of paragraphs (pronouns and
+    roles resolve within a window), so the time taken grows linearly with the text.
     """
+    if len(text) <= WINDOW:
+        return _extract(text, lang)
+    out: list[Claim] = []
+    for a, b in windows(text):
+        for c in _extract(text[a:b], lang):
+            for name in _OFFSETS:
+                value = getattr(c, name)
+                if value is not None:
+                    setattr(c, name, value + a)
+            out.append(c)
+    return out
+
+
+def _extract(text: str, lang: str) -> list[Claim]:
     code = normalize_lang(lang)
     if code is None or not text or not text.strip():
         if text and code is None:

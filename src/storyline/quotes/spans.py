@@ -49,7 +49,8 @@ _TOKEN = regex.compile(
     r"|(?P<p>\S)"
 )
 _TERMINATOR = regex.compile(
-    r"[.!?।॥]+[\"”’»)\]]*(?=\s|$)|(?<=[\u0900-\u097f])[.।](?=[\u0900-\u097f])"
+    # possessive, and never starting inside a run of terminators: linear on "!!!!…!!!x"
+    r"(?<![.!?।॥])[.!?।॥]++[\"”’»)\]]*+(?=\s|$)|(?<=[\u0900-\u097f])[.।](?=[\u0900-\u097f])"
 )
 
 
@@ -226,6 +227,24 @@ def _ordinal_date(text: str, dot: int, end: int) -> bool:
     return 1 <= dot - j <= 2 and _MONTH_AFTER.match(text, end) is not None
 
 
+MAX_SENTENCE = 1000  # characters; a longer "sentence" (no punctuation) is cut at a space
+
+
+def _bounded(text: str, cuts: list[int]) -> list[int]:
+    """*cuts* plus cuts inside segments over ``MAX_SENTENCE`` characters, so the rules'
+    per-sentence work stays bounded (a text with no full stops is not one sentence)."""
+    out: list[int] = []
+    a = 0
+    for cut in [*cuts, len(text)]:
+        while cut - a > MAX_SENTENCE:
+            sp = text.rfind(" ", a + MAX_SENTENCE // 2, a + MAX_SENTENCE)
+            a = sp if sp > a else a + MAX_SENTENCE
+            out.append(a)
+        out.append(cut)
+        a = cut
+    return sorted(set(out))
+
+
 def split_sentences(text: str, quotes: list[Quote] | None = None) -> list[Sentence]:
     """Sentences with offsets; quotes inside a sentence are attached to it."""
     if quotes is None:
@@ -262,7 +281,7 @@ def split_sentences(text: str, quotes: list[Quote] | None = None) -> list[Senten
         pos += len(line) + 1
     sentences: list[Sentence] = []
     a = 0
-    for cut in sorted(cuts):
+    for cut in _bounded(text, sorted(cuts)):
         sa, sb = _trim(text, a, cut)
         if sb > sa:
             paragraph = bisect.bisect_right(line_starts, sa) - 1

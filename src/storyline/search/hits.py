@@ -39,6 +39,10 @@ class SearchHit:
     title_html: str = ""
     date_is_estimate: bool | None = None
     source: str | None = None  # outlet of an article hit (or of an event/story's best article)
+    #: the article whose text gives the snippet (filled lazily: Searcher.fill_snippets)
+    snippet_from: str | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d.pop("snippet_from", None)
+        return d

@@ -22,6 +22,8 @@ Syndicated copies (``dup_of``) are folded into their original when both are hits
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 
 import numpy as np
 import regex
@@ -57,6 +59,8 @@ SEMANTIC_FLOOR = 0.2
 MAX_SEMANTIC_CHARS = 2000
 #: Largest ``limit`` accepted.
 MAX_LIMIT = 1000
+#: Query embeddings kept (most recently used).
+QUERY_CACHE = 256
 
 _EXCLUDED = regex.compile(r"(?:(?<=^|\s)[-−]|\bNOT\s+)(?:[\"“„«][^\"”“»]*[\"”»]|\S+)")
 _OPERATOR = regex.compile(r"\b(?:AND|OR|NOT)\b|[*\"“”„«»()]")
@@ -78,6 +82,8 @@ class Searcher:
         self.encoder = encoder
         self._vectors: VectorIndex | None = None
         self._warned = False
+        self._query_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def search(
         self,
@@ -94,8 +100,13 @@ class Searcher:
         mode: str = "hybrid",
         limit: int = 20,
         offset: int = 0,
+        snippets: bool = True,
     ) -> list[SearchHit]:
-        """Hits for ``query``, best first; see :meth:`storyline.api.Storyline.search`."""
+        """Hits for ``query``, best first; see :meth:`storyline.api.Storyline.search`.
+
+        ``snippets=False`` leaves ``snippet`` empty (no article text is read): a caller that
+        shows only some of the hits fills those with :meth:`fill_snippets`.
+        """
         if kind not in KINDS:
             raise QueryError(f"unknown search kind {kind!r}: use one of {', '.join(KINDS)}")
         if mode not in MODES:
@@ -130,8 +141,24 @@ class Searcher:
             return []
         briefs = self.store.article_briefs(s.id for s in scored)
         if kind == "article":
-            return self._article_hits(scored, briefs, text_query, offset, limit)
-        return self._group_hits(kind, scored, briefs, text_query, offset, limit)
+            hits = self._article_hits(scored, briefs, text_query, offset, limit)
+        else:
+            hits = self._group_hits(kind, scored, briefs, text_query, offset, limit)
+        if snippets:
+            self._fill(hits, text_query)
+        return hits
+
+    def fill_snippets(self, hits: list[SearchHit], query: str) -> list[SearchHit]:
+        """Compute the snippets of *hits* left empty by ``search(..., snippets=False)``."""
+        self._fill(hits, expand_entities(self.store, parse_query(query)))
+        return hits
+
+    def _fill(self, hits: list[SearchHit], query: TextQuery) -> None:
+        for h in hits:
+            if h.snippet or not h.snippet_from:
+                continue
+            article = self.store.get_article(h.snippet_from)
+            h.snippet = snippet(article.text if article else "", query.phrases)[0]
 
     # -- the two rankings ------------------------------------------------------------------
     def _entity_articles(self, ref: str) -> set[str]:
@@ -189,7 +216,7 @@ class Searcher:
             return []
         assert self.encoder is not None
         try:
-            vec = np.asarray(self.encoder.queries([text]), dtype=np.float32)[0]
+            vec = self._query_vector(text)
         except EncoderError as exc:
             if mode == "semantic":
                 raise
@@ -206,6 +233,23 @@ class Searcher:
             gone = {i for i, _ in bad}
             hits = [h for h in hits if h[0] not in gone]
         return hits
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        """The query's embedding, from a small cache (a query is often asked again: the next
+        page, another filter, a feed reader polling)."""
+        assert self.encoder is not None
+        key = (self.encoder.name, text)
+        with self._cache_lock:
+            vec = self._query_cache.get(key)
+            if vec is not None:
+                self._query_cache.move_to_end(key)
+                return vec
+        vec = np.asarray(self.encoder.queries([text]), dtype=np.float32)[0]
+        with self._cache_lock:
+            self._query_cache[key] = vec
+            while len(self._query_cache) > QUERY_CACHE:
+                self._query_cache.popitem(last=False)
+        return vec
 
     def _no_vectors(self, *, strict: bool) -> None:
         name = self.encoder.name if self.encoder is not None else None
@@ -249,15 +293,13 @@ class Searcher:
         out = []
         for s in self._fold_copies(scored, briefs)[offset : offset + limit]:
             b = briefs[s.id]
-            article = self.store.get_article(s.id)
-            text = article.text if article is not None else ""
             out.append(
                 SearchHit(
                     kind="article",
                     id=s.id,
                     title=b.title,
                     score=s.score,
-                    snippet=snippet(text, query.phrases)[0],
+                    snippet_from=s.id,
                     lang=b.lang,
                     date=b.date,
                     match=list(s.match),
@@ -271,11 +313,10 @@ class Searcher:
             )
         return out
 
-    def _best_snippet(self, group: Group, query: TextQuery) -> tuple[str, Scored]:
-        """Snippet of the group's best text-matching member (else of its best member)."""
-        best = next((m for m in group.members if "text" in m.match), group.members[0])
-        article = self.store.get_article(best.id)
-        return snippet(article.text if article else "", query.phrases)[0], best
+    @staticmethod
+    def _snippet_member(group: Group) -> Scored:
+        """The group's best text-matching member (else its best member): its snippet."""
+        return next((m for m in group.members if "text" in m.match), group.members[0])
 
     def _group_hits(
         self,
@@ -325,14 +366,14 @@ class Searcher:
                 return None
             title, date, estimate = st.title, st.last_date, None
             story_id, event_id = st.id, None
-        text, best = self._best_snippet(group, query)
+        best = self._snippet_member(group)
         b = briefs[best.id]
         return SearchHit(
             kind=kind,
             id=group.id,
             title=title,
             score=group.score,
-            snippet=text,
+            snippet_from=best.id,
             lang=b.lang,
             date=date,
             match=list(group.match),

@@ -232,6 +232,28 @@ class Store(abc.ABC):
     def text_index_count(self) -> int:
         """Number of articles in the full-text index (equals :meth:`count_articles`)."""
 
+    # -- consistency (storyline check) -----------------------------------------------------
+    def vector_ids(self, space: str) -> set[str]:
+        """Ids that have a vector under ``space``."""
+        return {i for i, _ in self.iter_vectors(space)}
+
+    @abc.abstractmethod
+    def delete_vectors(self, space: str, ids: Iterable[str]) -> None:
+        """Forget the vectors of ``ids`` under ``space`` (missing ids are ignored)."""
+
+    def text_index_drift(self) -> list[str]:
+        """Ids of articles missing from (or stale in) the full-text index; ``"?"`` entries
+        when the index holds rows of articles that no longer exist. Empty when in step."""
+        n, m = self.text_index_count(), self.count_articles()
+        return [] if n == m else [f"? index holds {n} rows for {m} articles"]
+
+    def rebuild_text_index(self) -> None:  # noqa: B027 - derived indexes need nothing
+        """Rebuild the full-text index from the article rows."""
+
+    @abc.abstractmethod
+    def mention_counts(self) -> Iterator[tuple[str, str, int]]:
+        """Every mention row as ``(article id, entity id, count)``."""
+
     # -- entities, mentions, claims (rows documented in store/entity_tables.py) ------------
     @abc.abstractmethod
     def put_entity(self, row: dict[str, Any]) -> None:

@@ -78,7 +78,9 @@ def _entity_from(r: sqlite3.Row | dict[str, Any], names: list[str]) -> EntityRow
 class SQLiteEntityTables:
     """Entity/mention/claim methods of :class:`~storyline.store.sqlite.SQLiteStore`."""
 
-    _conn: sqlite3.Connection
+    @property
+    def _conn(self) -> sqlite3.Connection:  # this thread's connection, from SQLiteStore
+        raise NotImplementedError
 
     def put_entity(self, row: EntityRow) -> None:
         c = self._conn

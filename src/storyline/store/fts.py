@@ -157,3 +157,25 @@ def indexed_count(conn: sqlite3.Connection) -> int:
 def check_index(conn: sqlite3.Connection) -> None:
     """Raise ``sqlite3.DatabaseError`` unless the index matches the articles table exactly."""
     conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def drift(conn: sqlite3.Connection) -> list[str]:
+    """Articles missing from the index, and ``"?"`` notes for index rows of no article or a
+    failed integrity check (the index does not match the texts). Empty when in step."""
+    missing = conn.execute(
+        "SELECT a.id FROM articles a LEFT JOIN articles_fts_docsize d "
+        "ON d.id = a.ingest_seq WHERE d.id IS NULL ORDER BY a.ingest_seq"
+    ).fetchall()
+    out = [str(r[0]) for r in missing]
+    extra = conn.execute(
+        "SELECT count(*) FROM articles_fts_docsize d LEFT JOIN articles a "
+        "ON a.ingest_seq = d.id WHERE a.id IS NULL"
+    ).fetchone()[0]
+    if extra:
+        out.append(f"? {extra} index rows of no article")
+    if not out:
+        try:
+            check_index(conn)
+        except sqlite3.DatabaseError as exc:
+            out.append(f"? integrity check: {exc}")
+    return out

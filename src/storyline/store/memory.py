@@ -318,6 +318,16 @@ class MemoryStore(MemoryEntityTables, Store):
         rows = self._s.articles
         return {i: ArticleBrief.from_row(rows[i]) for i in dict.fromkeys(ids) if i in rows}
 
+    def delete_vectors(self, space: str, ids: Iterable[str]) -> None:
+        stored = self._s.vectors.get(space, {})
+        for i in ids:
+            stored.pop(i, None)
+
+    def mention_counts(self) -> Iterator[tuple[str, str, int]]:
+        for aid, rows in list(self._s.mentions.items()):
+            for eid, row in rows.items():
+                yield aid, eid, int(row["count"])
+
     def count_vectors(self, space: str) -> int:
         return len(self._s.vectors.get(space, {}))
 

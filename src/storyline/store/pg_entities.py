@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from storyline.store.entity_tables import ClaimRow, EntityRow, MentionRow, _entity_from, _fold
@@ -87,6 +87,10 @@ class PostgresEntityTables:
                     "FROM unnest(%s::text[], %s::bigint[], %s::text[]) AS t(e, c, d)",
                     [article_id, *(list(col) for col in zip(*values, strict=True))],
                 )
+
+    def mention_counts(self) -> Iterator[tuple[str, str, int]]:
+        for r in self._x("SELECT article_id, entity_id, count FROM mentions").fetchall():
+            yield r["article_id"], r["entity_id"], int(r["count"])
 
     def article_mentions(self, article_id: str) -> list[MentionRow]:
         rows = self._x(

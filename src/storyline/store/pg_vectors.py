@@ -110,6 +110,14 @@ class PostgresVectorTables(Store):
     def count_vectors(self, space: str) -> int:
         return int(self._one("SELECT count(*) FROM vectors WHERE space = %s", [space]))
 
+    def vector_ids(self, space: str) -> set[str]:
+        rows = self._x("SELECT id FROM vectors WHERE space = %s", [space]).fetchall()
+        return {r["id"] for r in rows}
+
+    def delete_vectors(self, space: str, ids: Iterable[str]) -> None:
+        with self.transaction():
+            self._x("DELETE FROM vectors WHERE space = %s AND id = ANY(%s)", [space, list(ids)])
+
     def nearest_vectors(self, space: str, query: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Approximate cosine neighbours through the space's HNSW index (exact without
         pgvector). Scores are cosine similarities, best first."""

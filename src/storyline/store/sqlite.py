@@ -12,13 +12,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from storyline.errors import StoreError
+from storyline.errors import StoreBusyError, StoreError
 from storyline.model import Article, Event, JoinReason, MergeLogEntry, Quarantined, Story
 from storyline.store import fts
 from storyline.store.base import Store
@@ -107,48 +108,87 @@ class SQLiteStore(SQLiteEntityTables, Store):
                 raise StoreError(f"cannot create the folder for store {self.path}: {exc}") from exc
         self._where = target
         self._timeout = timeout
-        self._depth = 0
         self._closed = False
         self._commits = 0
+        self._external = 0  # bumped when a connection sees another one's commit (version())
+        self._local = threading.local()
+        self._conns: list[sqlite3.Connection] = []
+        self._conns_lock = threading.Lock()
+        #: a file store gives each thread its own connection: readers run side by side (WAL)
+        #: and SQLite serialises writers; ":memory:" has one connection, callers serialise
+        self.concurrent_reads = self.path is not None
+        main = self._connect()
         try:
-            # check_same_thread=False: a server (storyline.web) may call in from worker
-            # threads; callers that share a store across threads must serialise access.
-            self._conn = sqlite3.connect(
-                target, timeout=timeout, isolation_level=None, check_same_thread=False
-            )
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open store {target}: {exc}") from exc
-        self._conn.row_factory = sqlite3.Row
-        try:
-            self._configure()
+            self._configure(main, first=True)
+            self._local.conn = main
+            self._main = main
             self._migrate()
         except BaseException:
-            self._conn.close()
+            main.close()
             raise
         logger.debug("opened store %s (schema %d)", target, SCHEMA_VERSION)
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            # check_same_thread=False only so that close() can close every thread's one
+            conn = sqlite3.connect(
+                self._where, timeout=self._timeout, isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store {self._where}: {exc}") from exc
+        conn.row_factory = sqlite3.Row
+        with self._conns_lock:
+            self._conns.append(conn)
+        return conn
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use; one shared for ":memory:")."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        if self._closed:
+            raise StoreError(f"store {self._where} is closed; open it again")
+        if not self.concurrent_reads:
+            return self._main
+        conn = self._connect()
+        self._configure(conn, first=False)
+        self._local.conn = conn
+        self._external += 1  # a new connection has no data_version history: no cache hit
+        return conn
+
+    @property
+    def _depth(self) -> int:
+        return int(getattr(self._local, "depth", 0))
+
+    @_depth.setter
+    def _depth(self, value: int) -> None:
+        self._local.depth = value
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self._where!r})"
 
     # -- opening ---------------------------------------------------------------------------
-    def _configure(self) -> None:
+    def _configure(self, conn: sqlite3.Connection, *, first: bool) -> None:
         try:
             # The first statement that reads the file header tells a foreign file apart.
-            self._conn.execute("PRAGMA schema_version").fetchone()
+            conn.execute("PRAGMA schema_version").fetchone()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self._where} is not a storyline store: it is not an SQLite database ({exc}). "
                 "Give the path of an existing store, or a new path to create one."
             ) from exc
         try:
-            self._conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            self._conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] if first else "wal"
+            conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot configure store {self._where}: {exc}") from exc
         if mode.lower() != "wal" and self.path is not None:
             logger.warning("store %s: journal mode is %s, not WAL", self._where, mode)
+            self.concurrent_reads = False  # without WAL, readers would block the writer
 
     def _pragma_int(self, name: str) -> int:
         return int(self._conn.execute(f"PRAGMA {name}").fetchone()[0])
@@ -204,7 +244,7 @@ class SQLiteStore(SQLiteEntityTables, Store):
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(
+            raise StoreBusyError(
                 f"cannot write to store {self._where}: {exc} (another storyline process may "
                 f"be writing to it; waited {self._timeout:g} s). Try again when it has finished."
             ) from exc
@@ -236,17 +276,28 @@ class SQLiteStore(SQLiteEntityTables, Store):
             logger.exception("store %s: rollback failed", self._where)
 
     def version(self) -> object:
-        """Our own commits plus SQLite's ``data_version`` (other connections' commits)."""
-        return (self._pragma_int("data_version"), self._commits)
+        """Our own commits plus the commits of other connections (other threads' and
+        processes'), which this thread's connection sees as a new ``data_version``."""
+        dv = self._pragma_int("data_version")
+        last = getattr(self._local, "data_version", None)
+        if last is not None and dv != last:
+            self._external += 1
+        self._local.data_version = dv
+        return (self._external, self._commits)
 
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
         with contextlib.suppress(sqlite3.Error):
-            if not self._conn.in_transaction:
-                self._conn.execute("PRAGMA optimize")  # refresh planner statistics, cheap
-        self._conn.close()
+            if not self._main.in_transaction:
+                self._main.execute("PRAGMA optimize")  # refresh planner statistics, cheap
+        with self._conns_lock:
+            conns, self._conns = self._conns, []
+        for conn in conns:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+        self._local = threading.local()
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self._conn.execute(sql, params).fetchone()
@@ -543,3 +594,26 @@ class SQLiteStore(SQLiteEntityTables, Store):
 
     def text_index_count(self) -> int:
         return fts.indexed_count(self._conn)
+
+    # -- consistency (storyline check) -----------------------------------------------------
+    def vector_ids(self, space: str) -> set[str]:
+        rows = self._conn.execute("SELECT id FROM vectors WHERE space = ?", (space,))
+        return {r[0] for r in rows.fetchall()}
+
+    def delete_vectors(self, space: str, ids: Iterable[str]) -> None:
+        with self.transaction():
+            self._conn.executemany(
+                "DELETE FROM vectors WHERE space = ? AND id = ?", [(space, i) for i in ids]
+            )
+
+    def text_index_drift(self) -> list[str]:
+        return fts.drift(self._conn)
+
+    def rebuild_text_index(self) -> None:
+        with self.transaction():
+            self._conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+
+    def mention_counts(self) -> Iterator[tuple[str, str, int]]:
+        rows = self._conn.execute("SELECT article_id, entity_id, count FROM mentions")
+        for r in rows.fetchall():
+            yield r[0], r[1], int(r[2])

@@ -166,7 +166,7 @@ _TWEET = re.compile(r"pic\.twitter\.com/|https?://t\.co/|(?:^|\s)[#@]\w|^[—–
 _FULL_STOP_END = re.compile(r"[.!।॥…](?:[\"'”’»)\]]*)$")
 _SENT_SPLIT = re.compile(r"(?<=[.!?।॥])[\"'”’»)]*\s+")
 _DATELINE = regex.compile(r"\p{L}[\p{L}\p{M}\p{N} .,'()\-]{0,40}\s*[:—–-]")
-_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+_WORDCHAR = re.compile(r"[^\W_]")  # a letter or digit (``_EDGE`` of old, in linear time)
 _LEAD_JUNK = re.compile(r"^[^\w©(\"'“‘]+")
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 
@@ -185,8 +185,17 @@ class CleanResult:
 
 
 def _core(line: str) -> str:
-    """The line without leading/trailing punctuation, bullets and emoji."""
-    return _EDGE.sub("", line)
+    """The line without leading/trailing punctuation, bullets and emoji.
+
+    Linear in the line: the first and last letter/digit are found by one forward and one
+    backward search (a regex ``[\\W_]+$`` retries from every position: quadratic).
+    """
+    first = _WORDCHAR.search(line)
+    if first is None:
+        return ""
+    last = _WORDCHAR.search(line[::-1])
+    end = len(line) - last.start() if last is not None else len(line)
+    return line[first.start() : end]
 
 
 def _lead(line: str) -> str:
@@ -253,9 +262,21 @@ def _is_appeal(line: str) -> bool:
     return len(line) <= 300 and _SUBSCRIBE_WORDS.search(line) is not None
 
 
+def _short_tail_start(lines: list[str]) -> int:
+    """Smallest index from which every non-empty line is short and headline-like."""
+    k = len(lines)
+    while k > 0:
+        line = lines[k - 1]
+        if line and (len(line) > 80 or not _headline_like(line)):
+            break
+        k -= 1
+    return k
+
+
 def _mark_blocks(lines: list[str], removed: dict[int, str]) -> None:
     """Rules that look at a line and the lines after it."""
     i, n = 0, len(lines)
+    short_tail: int | None = None  # computed on the first topic marker
     while i < n:
         line = lines[i]
         if not line or i in removed or _TWEET.search(line):
@@ -304,10 +325,12 @@ def _mark_blocks(lines: list[str], removed: dict[int, str]) -> None:
         if ok and len(line) <= 300 and (not rest or _headline_like(rest, 300)):
             # ("Tags on the luggage..." does not match: the marker needs ":" or a bare line)
             removed[i] = "topic-footer"
-            tail = [k for k in range(i + 1, n) if lines[k]]
-            if all(len(lines[k]) <= 80 and _headline_like(lines[k]) for k in tail):
-                for k in tail:
-                    removed.setdefault(k, "topic-footer")
+            if short_tail is None:
+                short_tail = _short_tail_start(lines)
+            if short_tail <= i + 1:  # only short headline-like lines follow
+                for k in range(i + 1, n):
+                    if lines[k]:
+                        removed.setdefault(k, "topic-footer")
                 break
             i += 1
             continue
@@ -426,26 +449,27 @@ _ORPHAN_AFTER = {"advertisement", "video-promo", "also-read", "topic-footer"}
 
 
 def _mark_orphan_headlines(lines: list[str], removed: dict[int, str]) -> None:
-    """A headline-like line stranded between boilerplate in the tail (a related story)."""
+    """A headline-like line stranded between boilerplate in the tail (a related story).
+
+    Only the last kept non-empty line can be an orphan, and only when boilerplate follows it
+    (one backward pass: linear in the number of lines).
+    """
     idx = [i for i, ln in enumerate(lines) if ln]
-    for p in range(len(idx) - 1, 0, -1):
-        i = idx[p]
-        if i in removed:
-            continue
-        after = idx[p + 1 :]
-        if not after or not all(k in removed for k in after):
-            continue
-        prev = idx[p - 1]
-        line = lines[i]
-        if (
-            removed.get(prev) in _ORPHAN_AFTER
-            and _headline_like(line, 160)
-            and len(line.split()) >= 4
-            and not line.lstrip().startswith(("—", "-", "–", "("))
-            and not _BYLINE.match(line)
-        ):
-            removed[i] = "related-headline"
-        break  # only the last kept line can be an orphan
+    p = len(idx) - 1
+    while p > 0 and idx[p] in removed:
+        p -= 1
+    if p <= 0 or p == len(idx) - 1:
+        return  # no kept line after the first, or the last line is kept: no orphan
+    i, prev = idx[p], idx[p - 1]
+    line = lines[i]
+    if (
+        removed.get(prev) in _ORPHAN_AFTER
+        and _headline_like(line, 160)
+        and len(line.split()) >= 4
+        and not line.lstrip().startswith(("—", "-", "–", "("))
+        and not _BYLINE.match(line)
+    ):
+        removed[i] = "related-headline"
 
 
 # A subscription box that closes the story: what follows it on such pages is reader comments

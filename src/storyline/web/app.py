@@ -1,17 +1,18 @@
 """The FastAPI application: one store, a REST API under ``/api``, a web UI and Atom feeds.
 
-Concurrency: the store is one SQLite connection, so every call into :class:`Storyline`
-(reads and writes) runs under one re-entrant lock held by :class:`WebState`. Handlers are
-plain functions that FastAPI runs in its thread pool; they copy what they need out of the
-store under the lock and render outside it. An ingest holds the lock for its whole batch, so
-reads wait while a POST is being ingested (fine for small posts; large loads belong to
-``storyline ingest``).
+Concurrency: handlers are plain functions that FastAPI runs in its thread pool. On a file
+store every thread has its own SQLite connection (WAL): reads run side by side, and with an
+ingest, without any lock of ours; SQLite serialises writers, and :class:`WebState`'s lock
+serialises this process's ingests (the engine's in-memory state is not shared). A store that
+cannot read concurrently (in memory) has every call run under that lock instead.
 """
 
 from __future__ import annotations
 
 import http
+import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -38,6 +39,7 @@ from storyline.web.guard import (
     ServeError,
     check_bind,
     is_local_host,
+    security_headers,
 )
 from storyline.web.views import install_template_helpers
 
@@ -46,6 +48,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["DEFAULT_MAX_BODY", "ServeError", "WebState", "check_bind", "create_app", "serve"]
 
 DEFAULT_MAX_BODY = 20 * 1024 * 1024  # bytes
+MAX_OFFSET = 1_000_000_000  # the largest offset a listing takes (keeps SQL integers in range)
+#: every read under the one lock, as before concurrent readers (benchmarks/load.py compares)
+SERIAL_READS = os.environ.get("STORYLINE_WEB_SERIAL") == "1"
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
@@ -79,7 +84,11 @@ class WebState:
     ingest_requests: int = 0
 
     def run(self, fn: Callable[[Storyline], T]) -> T:
-        """Call ``fn(storyline)`` with the store to itself (see the module docstring)."""
+        """Call ``fn(storyline)`` for a read (see the module docstring): side by side with
+        other reads and with an ingest on a file store (each thread has its own SQLite
+        connection), under the lock on a store that cannot do that (memory)."""
+        if getattr(self.sl.store, "concurrent_reads", False) and not SERIAL_READS:
+            return fn(self.sl)
         with self.lock:
             return fn(self.sl)
 
@@ -122,7 +131,17 @@ def error_response(
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
+    return SafeJSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON whose text can always be sent: a lone surrogate (from a JSON escape such as
+    ``"\\ud800"`` in a request) is replaced instead of failing the response with a 500."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
+                          separators=(",", ":"))
+        return text.encode("utf-8", "replace")
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -153,8 +172,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        # this handler runs outside the middleware stack: add the security headers here
         return error_response(
-            request, 500, "internal error; the server log has the details (please report it)"
+            request, 500, "internal error; the server log has the details (please report it)",
+            headers=dict(security_headers(request.url.path)),
         )
 
 
@@ -182,6 +203,7 @@ def create_app(
     templates = Jinja2Templates(directory=str(TEMPLATES))
     install_template_helpers(templates, version=__version__)
     app = FastAPI(
+        default_response_class=SafeJSONResponse,
         title="storyline",
         version=__version__,
         docs_url=None,  # served from the packaged Swagger UI by install_docs, not a CDN
@@ -205,10 +227,10 @@ def create_app(
     app.include_router(routes_people.ui)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=max_body)
     if allowed_hosts:
         app.add_middleware(HostGuardMiddleware, allowed=allowed_hosts)
+    app.add_middleware(SecurityHeadersMiddleware)  # last added = outermost: on every answer
     return app
 
 

@@ -247,8 +247,17 @@ CSP = (
 )
 
 
+def security_headers(path: str) -> list[tuple[str, str]]:
+    """The headers every response carries (/docs sets its own content policy)."""
+    out = [("x-content-type-options", "nosniff"), ("referrer-policy", "same-origin")]
+    if not path.startswith(("/docs", "/redoc")):
+        out += [("content-security-policy", CSP), ("x-frame-options", "DENY")]
+    return out
+
+
 class SecurityHeadersMiddleware:
-    """Add nosniff, referrer and content-security headers to every response."""
+    """Add nosniff, referrer and content-security headers to every response (it is the
+    outermost middleware, so the host guard's 400 and the body limit's 413 get them too)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -257,16 +266,13 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope["path"].startswith(("/docs", "/redoc"))
+        extra = [(k.encode(), v.encode()) for k, v in security_headers(scope["path"])]
 
         async def add_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                headers.append((b"referrer-policy", b"same-origin"))
-                if not docs:
-                    headers.append((b"content-security-policy", CSP.encode()))
-                    headers.append((b"x-frame-options", b"DENY"))
+                have = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in extra if k not in have]
                 message = {**message, "headers": headers}
             await send(message)
 

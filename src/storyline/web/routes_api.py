@@ -22,11 +22,15 @@ from starlette.concurrency import run_in_threadpool
 
 from storyline import __version__
 from storyline.api import Storyline
+from storyline.errors import InputError
 from storyline.ingest import read_stream
+from storyline.ingest.decode import quarantine as quarantined
 from storyline.ingest.jsonl import record_doc
+from storyline.ingest.limits import human, limits
+from storyline.ingest.sanitize import check_depth
 from storyline.model import Provenance, Quarantined, RawDoc, Story
 from storyline.render import article_dict, timeline_dict
-from storyline.web.app import WebState, state_of
+from storyline.web.app import MAX_OFFSET, WebState, state_of
 from storyline.web.guard import require_writer
 from storyline.web.search import (
     ENTITY_HELP,
@@ -75,7 +79,7 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", responses=ERRORS)
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")]
 State = Annotated[WebState, Depends(state_of)]
 
 
@@ -310,9 +314,23 @@ class ArticleIn(BaseModel):
 
 
 def _api_docs(items: list[ArticleIn]) -> Iterator[RawDoc | Quarantined]:
+    lim = limits()
     for i, item in enumerate(items, 1):
         obj = item.model_dump(exclude_none=True)
-        raw = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        try:  # the limits every reader applies: nesting depth, then the record's size
+            check_depth(obj, f"item {i}", lim)
+            raw = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode(
+                "utf-8", "surrogatepass")
+        except InputError as err:
+            yield quarantined("api:/api/ingest", err.reason, err.message, b"", i)
+            continue
+        except ValueError as err:  # e.g. a number too long to print
+            yield quarantined("api:/api/ingest", "bad-json", f"item {i}: {err}", b"", i)
+            continue
+        if len(raw) > lim.max_record_bytes:
+            yield quarantined("api:/api/ingest", "too-large", f"item {i} is over the "
+                             f"{human(lim.max_record_bytes)} limit for one record", raw[:200], i)
+            continue
         sha = hashlib.sha256(raw).hexdigest()
         prov = Provenance(source="api:/api/ingest", kind="api", line=i, raw_sha256=sha)
         yield record_doc(obj, prov, f"api-{sha[:12]}", f"item {i}", raw)

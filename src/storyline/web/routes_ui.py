@@ -21,7 +21,7 @@ from storyline.entities import Entity
 from storyline.errors import NotFoundError, StorylineError
 from storyline.model import MergeLogEntry
 from storyline.timeanchor import anchored_times
-from storyline.web.app import WebState, state_of
+from storyline.web.app import MAX_OFFSET, WebState, state_of
 from storyline.web.people import (
     Resolver,
     article_spans,
@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 State = Annotated[WebState, Depends(state_of)]
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 ENTITY_CHOICES = 60  # names suggested by the story list's entity filter
 
 

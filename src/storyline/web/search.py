@@ -7,6 +7,7 @@ The search itself is :meth:`storyline.api.Storyline.search`.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections import Counter
@@ -22,7 +23,7 @@ from storyline.web.people import Resolver
 
 logger = logging.getLogger(__name__)
 
-FACET_WINDOW = 100  # snippets for more hits cost more than the facets are worth
+FACET_WINDOW = 100  # hits counted for the facets (read without snippets)
 ENTITY_FACET_SIZE = 12
 ENTITY_FACET_ARTICLES = 400  # articles looked at for the entity facet
 Kind = Literal["article", "event", "story"]
@@ -118,19 +119,26 @@ def run_search(
     """One page of hits plus facets over the first FACET_WINDOW hits (``entities``: count
     the entity facet too)."""
     args = params.call_args()
-    with state.lock:
-        window = state.sl.search(params.q, limit=FACET_WINDOW, offset=0, **args)
+
+    def load(sl: Storyline) -> tuple[list[SearchHit], bool, list[SearchHit], dict[str, Any],
+                                     dict[str, str]]:
+        # the facet window is read without snippets; only the page shown gets them
+        window = sl.search(params.q, limit=FACET_WINDOW, offset=0, snippets=False, **args)
         if offset + limit <= FACET_WINDOW:
             page = window[offset : offset + limit]
             more = len(window) > offset + limit
         else:
-            page = state.sl.search(params.q, limit=limit + 1, offset=offset, **args)
+            page = sl.search(params.q, limit=limit + 1, offset=offset, snippets=False, **args)
             more = len(page) > limit
             page = page[:limit]
+        page = sl.fill_snippets([copy.copy(h) for h in page], params.q)
         facets = facets_of(window)
         names: dict[str, str] = {}
         if entities:
-            facets["entity"], names = entity_facet(state.sl, window)
+            facets["entity"], names = entity_facet(sl, window)
+        return page, more, window, facets, names
+
+    page, more, window, facets, names = state.run(load)
     return SearchResult(hits=page, has_more=more, window=len(window), facets=facets,
                         entity_names=names)
 

@@ -153,7 +153,17 @@ def _path(ctx: Any, name: str, /, **params: Any) -> str:
     """URL path of a named route (honours a proxy's root_path)."""
     request: Request = ctx["request"]
     root = request.scope.get("root_path", "")
-    return root + str(request.app.url_path_for(name, **params))
+    safe = {k: _segment(v) for k, v in params.items()}
+    return root + str(request.app.url_path_for(name, **safe))
+
+
+def _segment(value: Any) -> str:
+    """A path parameter made safe for one URL segment ("a/b" from a query string, or a
+    name with a slash, must not break the page): ``%``, ``/``, ``?`` and ``#`` escaped."""
+    s = str(value)
+    for ch, esc in (("%", "%25"), ("/", "%2F"), ("?", "%3F"), ("#", "%23")):
+        s = s.replace(ch, esc)
+    return s
 
 
 @jinja2.pass_context
