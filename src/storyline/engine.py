@@ -29,6 +29,8 @@ from storyline.pipeline.base import Pipeline
 from storyline.pipeline.embedtext import embed_text
 from storyline.pipeline.stages import article_from_raw, default_pipeline
 from storyline.store.base import Store
+from storyline.text.furniture import SPACE as SITE_LINES
+from storyline.text.furniture import SiteLines
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,9 @@ class Engine:
     ) -> None:
         self.store = store
         self.encoder = encoder
-        self.pipeline = pipeline or default_pipeline()
+        self.sites = SiteLines()  # text-dump furniture learnt per site, persisted per batch
+        self.sites.load_packed(store.iter_vectors(SITE_LINES))
+        self.pipeline = pipeline or default_pipeline(self.sites)
         self.batch_size = batch_size
         self.space = f"article:{encoder.name}"
         self.sum_space = f"event-sum:{encoder.name}"
@@ -389,6 +393,7 @@ class Engine:
                 self.store.set_meta("encoder", self.encoder.name)
             for q in quarantine:
                 self.store.put_quarantine(q)
+            self.store.put_vectors(SITE_LINES, self.sites.take_dirty())
             if ann is not None:
                 self.annotator.write(ann)
             for a in articles:
