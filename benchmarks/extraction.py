@@ -51,7 +51,7 @@ def run_dump(pages_dir: Path, gold_path: Path, show: int) -> int:
     from storyline.pipeline.stages import article_from_raw, clean_stage
     from storyline.text.clean import clean_text
     from storyline.text.dumplines import default_model
-    from storyline.text.furniture import SiteLines
+    from storyline.text.sitelines import SiteLines
     from storyline.text.unicode import normalize_unicode
 
     gold = {g.id: g for g in load_gold(gold_path)}

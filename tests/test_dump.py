@@ -15,8 +15,8 @@ from storyline.pipeline.stages import article_from_raw, clean, clean_stage
 from storyline.text.clean import clean_text
 from storyline.text.dump import extract_dump, looks_like_dump, page_lines
 from storyline.text.dumplines import LineModel, ModelError, default_model, norm_line
-from storyline.text.furniture import NO_SITE, SiteLines, site_of
 from storyline.text.page import clean_page
+from storyline.text.sitelines import NO_SITE, SiteLines, site_of
 from storyline.text.unicode import normalize_unicode
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"

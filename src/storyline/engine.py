@@ -29,8 +29,8 @@ from storyline.pipeline.base import Pipeline
 from storyline.pipeline.embedtext import embed_text
 from storyline.pipeline.stages import article_from_raw, default_pipeline
 from storyline.store.base import Store
-from storyline.text.furniture import SPACE as SITE_LINES
-from storyline.text.furniture import SiteLines
+from storyline.text.sitelines import SPACE as SITE_LINES
+from storyline.text.sitelines import SiteLines
 
 log = logging.getLogger(__name__)
 

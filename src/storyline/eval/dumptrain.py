@@ -49,7 +49,7 @@ from storyline.text.dumplines import (
     norm_line,
     words,
 )
-from storyline.text.furniture import NO_SITE, SiteLines
+from storyline.text.sitelines import NO_SITE, SiteLines
 
 VERSION = "1"
 BODY_GRID: dict[str, list[float]] = {

@@ -12,10 +12,10 @@ from storyline.model import Article, RawDoc, content_hash
 from storyline.pipeline.base import Pipeline, Stage, stage
 from storyline.text.clean import normalize_unicode
 from storyline.text.dates import find_time_expressions, publication_date
-from storyline.text.furniture import SiteLines, site_of
 from storyline.text.lang import detect_language
 from storyline.text.names import name_key_counts
 from storyline.text.page import clean_page
+from storyline.text.sitelines import SiteLines, site_of
 
 MIN_WORDS = 5
 # inputs whose text an HTML extractor already separated from the page: never text dumps

@@ -6,7 +6,7 @@ paragraphs, share widgets, reader comments and footers. :func:`extract_dump` kee
 
 1. every non-empty line gets a log-odds of being article text from a small logistic regression
    over language-neutral line features (:mod:`storyline.text.dumplines`), including how many
-   earlier pages of the same site carried the line (:mod:`storyline.text.furniture`);
+   earlier pages of the same site carried the line (:mod:`storyline.text.sitelines`);
 2. the page is cut into blocks at reader-comment headings and at runs of ``gap`` or more
    non-article lines; inside each block the best-scoring run of lines is kept (single
    subheads and pull quotes stay inside the article); the article is the first block that
@@ -50,7 +50,7 @@ from storyline.text.dumplines import (
     title_like,
     words,
 )
-from storyline.text.furniture import FURNITURE_PAGES
+from storyline.text.sitelines import FURNITURE_PAGES
 from storyline.text.unicode import normalize_unicode
 
 __all__ = ["DumpResult", "analyse", "dump_result", "extract_dump", "is_dump", "looks_like_dump",
@@ -439,7 +439,7 @@ def extract_dump(text_or_lines: str | Sequence[str], site_counts: Sequence[int] 
     """Headline, article text and removed lines of a page dump.
 
     ``site_counts`` gives, per non-empty line, on how many earlier pages of the same site the
-    line occurred (see :class:`storyline.text.furniture.SiteLines`); None: no site knowledge.
+    line occurred (see :class:`storyline.text.sitelines.SiteLines`); None: no site knowledge.
     """
     lines = page_lines(text_or_lines) if isinstance(text_or_lines, str) else list(text_or_lines)
     return dump_result(analyse(lines, site_counts, model), model)

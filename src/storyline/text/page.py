@@ -9,7 +9,7 @@
 
 Clean articles (the seeds, the Indian outlets' JSON Lines) are not dumps and come out exactly as
 :func:`clean_text` alone makes them. Site furniture is learnt online: with a
-:class:`~storyline.text.furniture.SiteLines` table, each dump's lines are counted for its site
+:class:`~storyline.text.sitelines.SiteLines` table, each dump's lines are counted for its site
 after it is read, and lines already seen on earlier pages of the site are furniture.
 """
 
@@ -27,7 +27,7 @@ from storyline.text.dump import (
     page_lines,
 )
 from storyline.text.dumplines import LineModel, default_model, headline_shaped, norm_line
-from storyline.text.furniture import SiteLines
+from storyline.text.sitelines import SiteLines
 from storyline.text.unicode import normalize_unicode
 
 __all__ = ["PageText", "clean_page"]
