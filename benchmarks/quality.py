@@ -4,6 +4,7 @@ Datasets (read from ../shared/data at run time, skipped when absent):
   sample  the bundled sample corpus (src/storyline/sample, gold.jsonl)
   seeds   the three seed articles (expected: 3 events, 1 story)
   itn     Wikipedia "In the news" blurbs grouped by event (56 languages): events = event_qid
+  dev     447 hand-labelled English and Hindi articles of 14-16 April 2020 (events, stories)
   window  553 Indian news articles of 24-25 March 2020 (no gold: prints cluster sizes)
 
     python benchmarks/quality.py [--data ../shared/data] [--only sample,itn] [--sweep]
@@ -53,6 +54,12 @@ def build_inputs(name: str, data: Path, tmp: Path) -> tuple[list[Path], dict[str
                     + "\n"
                 )
         return [out], gold
+    if name == "dev":
+        dev = data / "india-news-2020-dev"
+        for line in (dev / "labels.jsonl").open(encoding="utf-8"):
+            r = json.loads(line)
+            gold[r["id"]] = {"event": r["event_id"], "story": r["story_id"]}
+        return [dev / "docs.jsonl"], gold
     if name == "window":
         return [data / "india-news-2020" / "window_2020-03-24_25_docs.jsonl.gz"], gold
     raise SystemExit(f"unknown dataset {name}")
@@ -66,7 +73,7 @@ class _Named:
 
 
 def recluster(
-    store, encoder_name: str, ev_cfg, st_cfg, batch: int = 64, entity_keys: bool = True, seed=None
+    store, encoder_name: str, model=None, batch: int = 64, entity_keys: bool = True, seed=None
 ):  # type: ignore[no-untyped-def]
     """Re-run event + story clustering over the stored articles with new settings.
 
@@ -89,14 +96,12 @@ def recluster(
     eng = Engine(
         MemoryStore(),
         _Named(encoder_name, dim),
-        event_config=ev_cfg,
-        story_config=st_cfg,
+        model=model,
         entity_keys=entity_keys,
     )  # type: ignore[arg-type]
     for i in range(0, len(arts), batch):
-        if entity_keys:
-            eng.annotator.annotate(arts[i : i + batch])
-        eng.place(arts[i : i + batch], vecs)
+        ann = eng.annotator.annotate(arts[i : i + batch]) if entity_keys else None
+        eng.place(arts[i : i + batch], vecs, ann)
     ev_of = {a.doc_id: eng.events._resolve(eng.events.article_event[a.id]) for a in arts}
     st_of = {d: eng.stories.event_story.get(e, e) for d, e in ev_of.items()}
     return ev_of, st_of
@@ -113,6 +118,11 @@ def main() -> int:
         "--orders", type=int, default=0, help="also try N random arrival orders (online robustness)"
     )
     ap.add_argument(
+        "--no-oof",
+        action="store_true",
+        help="dev: skip the out-of-fold evaluation (5 refits of the clustering weights, minutes)",
+    )
+    ap.add_argument(
         "--no-entity-keys",
         action="store_true",
         help="cluster without canonical-entity keys (to measure what entities add)",
@@ -120,8 +130,7 @@ def main() -> int:
     args = ap.parse_args()
     data = Path(args.data)
     import storyline
-    from storyline.cluster.events import EventConfig
-    from storyline.cluster.stories import StoryConfig
+    from storyline.cluster.model import default_model
     from storyline.eval.metrics import bcubed, pairwise
 
     CACHE.mkdir(exist_ok=True)
@@ -136,25 +145,25 @@ def main() -> int:
             if sl.store.count_articles() == 0:
                 rep = sl.ingest(paths)
                 print(f"{name}: ingested {rep.accepted} in {rep.seconds:.0f}s", file=sys.stderr)
-        configs = [(EventConfig(), StoryConfig())]
+        base = default_model()
+        configs = [base]
         if args.sweep:
             configs = [
-                (dataclasses.replace(EventConfig(), threshold=t), StoryConfig())
-                for t in (0.40, 0.45, 0.50, 0.55, 0.60)
+                dataclasses.replace(base, events=dataclasses.replace(base.events, threshold=t))
+                for t in (0.25, 0.3, 0.325, 0.35, 0.4)
             ]
         runs = [(c, None) for c in configs]
         runs += [(configs[0], seed) for seed in range(args.orders)]
-        for (ev_cfg, st_cfg), seed in runs:
+        for model, seed in runs:
             ev_of, st_of = recluster(
                 sl.store,
                 sl._encoder.name,
-                ev_cfg,
-                st_cfg,
+                model,
                 batch=args.batch,
                 entity_keys=not args.no_entity_keys,
                 seed=seed,
             )
-            tag = f"{name} thr={ev_cfg.threshold:.2f} batch={args.batch}"
+            tag = f"{name} thr={model.events.threshold:.3f} batch={args.batch}"
             if seed is not None:
                 tag += f" order={seed}"
             if not gold:
@@ -169,13 +178,33 @@ def main() -> int:
             b, p = bcubed(g_ev, ev_of), pairwise(g_ev, ev_of)
             sb, sp = bcubed(g_st, st_of), pairwise(g_st, st_of)
             print(
-                f"{tag}: events B3 P/R/F1 {b.precision:.3f}/{b.recall:.3f}/{b.f1:.3f} "
-                f"pairwise {p.precision:.3f}/{p.recall:.3f}/{p.f1:.3f} | stories B3 F1 "
-                f"{sb.f1:.3f} pairwise F1 {sp.f1:.3f} ({len(set(ev_of.values()))} events, "
-                f"{len(set(g_ev.values()))} gold)"
+                f"{tag}: events pairwise P/R/F1 {p.precision:.3f}/{p.recall:.3f}/{p.f1:.3f} "
+                f"B3 {b.precision:.3f}/{b.recall:.3f}/{b.f1:.3f} | stories B3 P/R/F1 "
+                f"{sb.precision:.3f}/{sb.recall:.3f}/{sb.f1:.3f} pairwise "
+                f"{sp.precision:.3f}/{sp.recall:.3f}/{sp.f1:.3f} "
+                f"({len(set(ev_of.values()))} events / {len(set(g_ev.values()))} gold, "
+                f"{len(set(st_of.values()))} stories / {len(set(g_st.values()))} gold)"
             )
         sl.close()
+        if name == "dev" and not args.no_oof:
+            print_oof(data)
     return 0
+
+
+def print_oof(data: Path) -> None:
+    """Out-of-fold quality on the dev set: the weights are refitted without each fold."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from train_cluster_model import dev_task, evaluate_oof, make_folds, sample_task
+
+    task = dev_task(data)
+    folds = make_folds({a: (task.gev[a], task.gst[a]) for a in task.gev}, 5)
+    r = evaluate_oof(task, folds, 5, 2, [sample_task()])
+    e, s = r["events_pairwise"], r["stories_bcubed"]
+    print(
+        f"dev out-of-fold (5 folds by story; weights refitted on 4): events pairwise P/R/F1 "
+        f"{e['precision']:.3f}/{e['recall']:.3f}/{e['f1']:.3f} | stories B3 P/R/F1 "
+        f"{s['precision']:.3f}/{s['recall']:.3f}/{s['f1']:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -15,3 +15,14 @@ def seeds_dir() -> Path:
     if not d.is_dir():
         pytest.skip(f"{d} not present (CI has ../shared beside the checkout; a clone may not)")
     return d
+
+
+@pytest.fixture
+def pg_url() -> str:
+    """A fresh PostgreSQL database (server started once per session from the wheel)."""
+    from pg_fixture import fresh_database
+
+    try:
+        return fresh_database()
+    except (RuntimeError, ImportError) as exc:
+        pytest.skip(str(exc))

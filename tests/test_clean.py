@@ -364,8 +364,10 @@ def test_orphan_related_headline_needs_boilerplate_around() -> None:
     res = clean_text(text)
     assert [r.rule for r in res.removed] == ["advertisement", "related-headline", "copyright"]
     # the last line of the story itself (preceded by text, not by boilerplate) stays
-    text = "Body sentence here.\n\nWith inputs from agencies\n\n© Example"
-    assert clean_text(text).text == "Body sentence here.\n\nWith inputs from agencies"
+    text = "Body sentence here.\n\nOfficials expect more arrests in the coming days\n\n© Example"
+    assert clean_text(text).text == (
+        "Body sentence here.\n\nOfficials expect more arrests in the coming days"
+    )
 
 
 def test_support_and_subscribe_blocks() -> None:

@@ -129,7 +129,8 @@ def test_site_table_stays_small() -> None:
     assert len(table) <= 100
     assert sites.counts(NO_SITE, ["menu", "footer", "never seen"]) == [50, 50, 0]
     packed = sites.pack(NO_SITE)
-    assert packed.dtype == np.float32 and len(packed) == 2 + 2 * len(table)
+    assert packed.dtype == np.float32 and len(packed) == 3 + 2 * len(table)
+    assert not np.isfinite(packed).all()  # never mistaken for an embedding
 
 
 def test_clean_article_is_not_a_dump_and_unchanged() -> None:

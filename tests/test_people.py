@@ -93,8 +93,14 @@ def test_seed_quotes_speakers_and_anonymous_sources(seeded: Storyline) -> None:
     assert priyanka and not priyanka[0].claim.anonymous
 
 
+def _story_of_seed(sl: Storyline, prefix: str) -> str:
+    art = next(a for a in sl.articles() if a.doc_id.startswith(prefix))
+    assert art.story_id
+    return art.story_id
+
+
 def test_seed_conflict_is_flagged(seeded: Storyline) -> None:
-    story = seeded.stories()[0].id
+    story = _story_of_seed(seeded, "000")  # the report quoting both sides
     conflicts = seeded.conflicts(story=story)
     assert conflicts
     top = conflicts[0]
@@ -117,7 +123,7 @@ def test_people_cli_json(seeded: Storyline) -> None:
     assert json.loads(res.output)["entity"]["name"] == "Prashant Kishor"
     res = run(cli, ["--db", db, "--encoder", "hashing", "quotes", "--anonymous", "--json"])
     assert res.exit_code == 0 and all(q["claim"]["anonymous"] for q in json.loads(res.output))
-    story = seeded.stories()[0].id
+    story = _story_of_seed(seeded, "000")
     res = run(cli, ["--db", db, "--encoder", "hashing", "quotes", "--conflicts", "--story", story])
     assert res.exit_code == 0 and "against" in res.output
     res = run(cli, ["--db", db, "--encoder", "hashing", "entity", "Nobody Atall"])

@@ -14,6 +14,7 @@ from storyline.errors import InputError
 from storyline.ingest import count_inputs, decode_bytes, iter_inputs, read_stream
 from storyline.ingest.plain import looks_like_title, split_plain
 from storyline.model import Quarantined, RawDoc
+from storyline.pipeline.stages import article_from_raw, default_pipeline
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "seeds"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -240,7 +241,10 @@ def test_html_page(tmp_path: Path) -> None:
     for boiler in ("Accueil", "Politique", "Tous droits", "Mentions"):
         assert boiler not in d.text
     assert d.title == "Grève à Paris : les transports perturbés"
-    assert d.date_hint == "2021-05-10" and d.date_hint_origin == "html metadata (htmldate)"
+    assert d.date_hint == "2021-05-10" and d.date_hint_origin is not None
+    assert d.date_hint_origin.startswith("html page: ")
+    assert "article:published_time" in d.date_hint_origin
+    assert d.date_hint_confidence is not None and d.date_hint_confidence >= 0.9
     assert d.lang_hint == "fr" and d.url == "https://example.org/2021/greve-paris"
     assert d.source_name == "Le Journal" and d.provenance.kind == "html"
     assert d.doc_id == "page.html"
@@ -382,7 +386,12 @@ def test_warc(tmp_path: Path) -> None:
         assert a.url == "https://example.org/a" and a.date_hint == "2021-05-10"
         assert a.text.startswith("Les syndicats") and a.provenance.kind == "warc"
         assert a.doc_id.startswith("urn:uuid:") and a.provenance.offset is not None
-        assert b.date_hint == "2022-01-03" and b.date_hint_origin == "warc crawl date"
+        # the crawl date is when the page was fetched, never its publication date
+        assert b.date_hint is None and b.extra["crawl_date"] == "2022-01-03"
+        art = default_pipeline().run(article_from_raw(b))
+        assert art.date is not None and art.date.is_estimate
+        assert art.date.value != "2022-01-03" and art.date.latest == "2022-01-03"
+        assert "crawled 2022-01-03" in art.date.evidence
     cut = tmp_path / "cut.warc"
     cut.write_bytes(b"".join(records)[:-200])
     items = list(iter_inputs([cut]))

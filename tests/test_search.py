@@ -27,7 +27,7 @@ from storyline.errors import EncoderError, StorylineError
 from storyline.model import Article, DateInfo, Event, LangInfo, Provenance, Story
 from storyline.search import QueryError, SearchHit, parse_query, tokenize
 from storyline.search.snippet import highlight, snippet
-from storyline.store import MemoryStore, SQLiteStore, Store
+from storyline.store import MemoryStore, SQLiteStore, Store, open_store
 from storyline.store.fts import check_index
 from storyline.store.schema import ARTICLE_COLUMNS, MIGRATIONS, article_row
 from storyline.store.textquery import FTS_TOKENIZER, SearchFilters
@@ -87,9 +87,15 @@ CORPUS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(
+    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    s: Store = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
+    s: Store
+    if request.param == "postgres":
+        s = open_store(request.getfixturevalue("pg_url"))
+    else:
+        s = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
     yield s
     s.close()
 
@@ -260,19 +266,32 @@ def test_title_hits_weigh_more(store: Store) -> None:
     assert [i for i, _ in store.search_text(parse_query("monsoon"))] == ["title", "body"]
 
 
-def test_backends_rank_identically(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "other", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_backends_rank_identically(
+    tmp_path: Path, request: pytest.FixtureRequest, other: str
+) -> None:
     rows = [json.loads(line) for line in (SAMPLE / "articles.jsonl").open()]
     arts = [art(r["id"], r["title"], r["text"], lang=r["lang"]) for r in rows]
-    mem, sq = MemoryStore(), SQLiteStore(tmp_path / "s.db")
+    target = request.getfixturevalue("pg_url") if other == "postgres" else tmp_path / "s.db"
+    mem, sq = MemoryStore(), open_store(target)
     for s in (mem, sq):
         fill(s, arts)
     for q in ["Mehra", "cyclone Tara", '"Lok Vikas"', "चक्रवात", "Mehr*", "lunar OR चंद्र*",
-              "Mehra -press", "the of", "mission lunar rover xyzzy"]:  # fmt: skip
+              "Mehra -press", "the of", "mission lunar rover xyzzy", "Vik* Lok",
+              "Mehra OR cyclone -Tara"]:  # fmt: skip
         query = parse_query(q)
         a, b = mem.search_text(query, limit=50), sq.search_text(query, limit=50)
         assert [i for i, _ in a] == [i for i, _ in b], q
         assert [s for _, s in a] == pytest.approx([s for _, s in b], rel=1e-9), q
         assert a or q == "mission lunar rover xyzzy"
+        among = [i for i, _ in a][::2]
+        for kw in ({"among": among}, {"filters": SearchFilters(lang="hi")},
+                   {"filters": SearchFilters(source="herald", date_from="2024")}):  # fmt: skip
+            x, y = mem.search_text(query, **kw), sq.search_text(query, **kw)  # type: ignore[arg-type]
+            assert [i for i, _ in x] == [i for i, _ in y], (q, kw)
+            assert [s for _, s in x] == pytest.approx([s for _, s in y], rel=1e-9), (q, kw)
     sq.close()
 
 

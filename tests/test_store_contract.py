@@ -93,9 +93,15 @@ def plain(aid: str, **changes: Any) -> Article:
     return dataclasses.replace(base, **changes)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(
+    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    s: Store = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
+    s: Store
+    if request.param == "postgres":
+        s = open_store(request.getfixturevalue("pg_url"))
+    else:
+        s = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
     yield s
     s.close()
 
@@ -240,6 +246,18 @@ def test_get_vectors_many_ids(store: Store) -> None:
     got = store.get_vectors("s", [f"v{i}" for i in range(1300)])
     assert len(got) == 1200 and float(got["v1199"][0]) == 1199.0
     assert len(list(store.iter_vectors("s"))) == 1200
+
+
+def test_nearest_vectors(store: Store) -> None:
+    rng = np.random.default_rng(3)
+    vecs = {f"a{i}": rng.standard_normal(8).astype(np.float32) for i in range(40)}
+    store.put_vectors("article:t", vecs)
+    store.put_vectors("article:t", {"odd": np.ones(3)})  # another dimension: never returned
+    got = store.nearest_vectors("article:t", vecs["a5"], 3)
+    assert got[0][0] == "a5" and got[0][1] == pytest.approx(1.0, abs=1e-5)
+    assert len(got) == 3 and got[0][1] >= got[1][1] >= got[2][1]
+    assert "odd" not in {i for i, _ in store.nearest_vectors("article:t", vecs["a5"], 50)}
+    assert store.nearest_vectors("article:none", vecs["a5"], 3) == []
 
 
 # -- events and stories -----------------------------------------------------------------------
@@ -463,8 +481,11 @@ def test_open_store(tmp_path: Path) -> None:
         assert isinstance(s, SQLiteStore) and s.path == tmp_path / "c.db"
     with open_store(":memory:") as s:
         assert isinstance(s, SQLiteStore) and s.path is None
-    with pytest.raises(StoreError, match="PostgreSQL backend is not available yet"):
-        open_store("postgresql://user@host/db")
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL"):
+        open_store("postgresql://user:secret@127.0.0.1:1/db?connect_timeout=2")
+    with pytest.raises(StoreError) as info:
+        open_store("postgresql://user:secret@127.0.0.1:1/db?connect_timeout=2")
+    assert "secret" not in str(info.value)
     with pytest.raises(StoreError):
         open_store("ftp://x/y")
 

@@ -65,8 +65,21 @@ def test_health_and_metrics(client: TestClient, sl: Storyline) -> None:
 def test_stories_listing_pagination_and_order(client: TestClient, sl: Storyline) -> None:
     full = client.get("/api/stories", params={"limit": 1000}).json()
     assert full["total"] == len(sl.stories()) == len(full["items"]) > 3
-    dates = [s["last_date"] or "" for s in full["items"]]
-    assert dates == sorted(dates, reverse=True)  # newest activity first
+    # default order: stories of two or more articles first, each group newest activity first
+    multi = [s["article_count"] >= 2 for s in full["items"]]
+    assert multi == sorted(multi, reverse=True)
+    for group in (True, False):
+        dates = [s["last_date"] or "" for s in full["items"] if (s["article_count"] >= 2) == group]
+        assert dates == sorted(dates, reverse=True)
+    latest = client.get("/api/stories", params={"limit": 1000, "sort": "latest"}).json()
+    dates = [s["last_date"] or "" for s in latest["items"]]
+    assert dates == sorted(dates, reverse=True)
+    by_size = client.get("/api/stories", params={"limit": 1000, "sort": "size"}).json()
+    sizes = [s["article_count"] for s in by_size["items"]]
+    assert sizes == sorted(sizes, reverse=True)
+    multi_only = client.get("/api/stories", params={"limit": 1000, "min_articles": 2}).json()
+    assert multi_only["items"] and all(s["article_count"] >= 2 for s in multi_only["items"])
+    assert client.get("/api/stories", params={"sort": "nonsense"}).status_code == 422
     page = client.get("/api/stories", params={"limit": 2, "offset": 1}).json()
     assert (page["total"], page["limit"], page["offset"]) == (full["total"], 2, 1)
     assert [s["id"] for s in page["items"]] == [s["id"] for s in full["items"][1:3]]

@@ -14,6 +14,7 @@ English one that name the same people share keys even when their words do not.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,8 +84,13 @@ class Annotator:
         ents = [Entity.from_row(r) for r in store.list_entities(include_dead=True)]
         self.linker = EntityLinker(ents, alloc_id=lambda: store.next_id("entity"))
 
-    def annotate(self, articles: list[Article]) -> Annotations:
+    def annotate(
+        self, articles: list[Article], claims: Mapping[str, list[Claim]] | None = None
+    ) -> Annotations:
+        """Entities and claims of a batch. ``claims`` holds claims already extracted (the
+        Spark job extracts them on executors: :func:`extract_claims` reads one article only)."""
         out = Annotations()
+        ready = claims or {}
         for a in articles:
             lang = a.lang.lang if a.lang else "und"
             date = a.date.value if a.date and a.date.value and len(a.date.value) >= 4 else None
@@ -97,15 +103,17 @@ class Annotator:
                 mentions = []
                 a.extra["annotate_error"] = "entities"
             out.mentions[a.id] = mentions
-            try:
-                claims = extract_claims(a.text, lang)
-            except Exception:
-                log.exception(
-                    "claim extraction failed on %s (%s); stored without claims", a.id, a.doc_id
-                )
-                claims = []
-                a.extra["annotate_error"] = "claims"
-            out.claims[a.id] = [self._claim_row(c, mentions) for c in claims]
+            found = ready.get(a.id)
+            if found is None:
+                try:
+                    found = extract_claims(a.text, lang)
+                except Exception:
+                    log.exception(
+                        "claim extraction failed on %s (%s); stored without claims", a.id, a.doc_id
+                    )
+                    found = []
+                    a.extra["annotate_error"] = "claims"
+            out.claims[a.id] = [self._claim_row(c, mentions) for c in found]
             if self.entity_keys:
                 self._add_keys(a, mentions)
         out.entities = self.linker.changed()
@@ -157,3 +165,26 @@ class Annotator:
             self.store.put_mentions(aid, mention_rows(mentions))
         for aid, rows in ann.claims.items():
             self.store.put_claims(aid, rows)
+
+
+def article_entities(store: Store, a: Article) -> list[dict[str, Any]]:
+    """The article's entities for ``storyline article ID --json``: one dict per canonical
+    entity (merges followed) with ``id``, ``name``, ``type``, the surface ``forms`` used in
+    this article and every mention's character ``offsets`` in the cleaned text, most
+    mentioned first."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in store.article_mentions(a.id):
+        chain = entity_chain(store, row["entity_id"])
+        ent = chain[-1] if chain else None
+        eid = ent["id"] if ent else row["entity_id"]
+        item = out.setdefault(eid, {
+            "id": eid, "name": ent["name"] if ent else None, "type": ent["type"] if ent else None,
+            "forms": [], "offsets": [],
+        })
+        for m in row["data"].get("mentions", []):
+            if m["surface"] not in item["forms"]:
+                item["forms"].append(m["surface"])
+            item["offsets"].append([m["start"], m["end"]])
+    for item in out.values():
+        item["offsets"].sort()
+    return sorted(out.values(), key=lambda d: (-len(d["offsets"]), d["offsets"][0]))

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ from storyline.cluster.features import day_number, day_to_iso
 from storyline.encode.base import Encoder
 from storyline.encode.e5 import get_encoder
 from storyline.engine import Engine, IngestReport
-from storyline.errors import NotFoundError
+from storyline.errors import NotFoundError, StorylineError
 from storyline.ingest import iter_inputs, read_stream
 from storyline.model import (
     Article,
@@ -71,17 +72,38 @@ class Storyline(PeopleAPI):
         paths: Iterable[str | Path] | str | Path,
         *,
         progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
     ) -> IngestReport:
-        """Ingest files/folders; bad inputs are quarantined, never fatal."""
+        """Ingest files/folders; bad inputs are quarantined, never fatal.
+
+        ``workers``: threads that prepare the next batches (cleaning, language, dates, names,
+        embedding) while the current one is clustered and written (default 1; 0: no overlap).
+        """
         if isinstance(paths, str | Path):
             paths = [paths]
-        return self.engine.ingest(iter_inputs(paths), progress=progress)
+        return self._ingest(iter_inputs(paths), progress, workers)
 
-    def ingest_stream(self, stream: BinaryIO, *, name: str = "<stdin>") -> IngestReport:
-        return self.engine.ingest(read_stream(stream, name=name))
+    def ingest_stream(
+        self, stream: BinaryIO, *, name: str = "<stdin>", workers: int | None = None
+    ) -> IngestReport:
+        return self._ingest(read_stream(stream, name=name), None, workers)
 
-    def ingest_docs(self, docs: Iterable[RawDoc | Quarantined]) -> IngestReport:
-        return self.engine.ingest(docs)
+    def ingest_docs(
+        self, docs: Iterable[RawDoc | Quarantined], *, workers: int | None = None
+    ) -> IngestReport:
+        return self._ingest(docs, None, workers)
+
+    def _ingest(
+        self,
+        docs: Iterable[RawDoc | Quarantined],
+        progress: Callable[[int], None] | None,
+        workers: int | None,
+    ) -> IngestReport:
+        if workers is not None:
+            if workers < 0:
+                raise StorylineError(f"workers must be 0 or more, not {workers}")
+            self.engine.workers = workers
+        return self.engine.ingest(docs, progress=progress)
 
     # reading -----------------------------------------------------------------------------
     def _cached(self, key: tuple[object, ...], build: Callable[[], _T]) -> _T:
@@ -96,15 +118,35 @@ class Storyline(PeopleAPI):
         self._view_cache[key] = (version, value)
         return value
 
-    def stories(self, *, lang: str | None = None) -> list[Story]:
-        """Live stories, newest activity first."""
+    def stories(
+        self, *, lang: str | None = None, sort: str = "default", min_articles: int = 1
+    ) -> list[Story]:
+        """Live stories.
+
+        ``sort``: ``default`` (stories of two or more articles first, each group by latest
+        activity), ``latest`` (latest activity), ``size`` (most articles), ``span`` (longest
+        running). ``min_articles`` hides smaller stories (2: no one-article stories).
+        """
+        if sort not in STORY_SORTS:
+            raise StorylineError(f"unknown sort {sort!r}: use one of {', '.join(STORY_SORTS)}")
         every = self._cached(
             ("stories",),
             lambda: sorted(
                 self.store.list_stories(), key=lambda s: (s.last_date or "", s.id), reverse=True
             ),
         )
-        return [s for s in every if not lang or lang in s.languages]
+        out = [
+            s
+            for s in every
+            if (not lang or lang in s.languages) and story_size(s) >= max(1, min_articles)
+        ]
+        if sort == "default":
+            out.sort(key=lambda s: story_size(s) < 2)  # stable: latest first within each group
+        elif sort == "size":
+            out.sort(key=lambda s: (-story_size(s), -len(s.event_ids)))
+        elif sort == "span":
+            out.sort(key=lambda s: -story_span_days(s))
+        return out
 
     def story(self, story_id: str) -> Story:
         s = self.store.get_story(story_id)
@@ -233,6 +275,24 @@ def event_date(ev: Event, articles: list[Article]) -> tuple[str | None, bool]:
         mid = vals[len(vals) // 2]
         return (mid if len(mid) < 10 else day_to_iso(days[len(days) // 2])), True
     return None, True
+
+
+STORY_SORTS = ("default", "latest", "size", "span")
+
+
+def story_size(s: Story) -> int:
+    """Number of articles of a story (its languages hold the counts)."""
+    return sum(s.languages.values())
+
+
+def story_span_days(s: Story) -> int:
+    """Days from a story's first to its last event (0 when undated)."""
+    try:
+        a = dt.date.fromisoformat((s.first_date or "")[:10])
+        b = dt.date.fromisoformat((s.last_date or "")[:10])
+    except ValueError:
+        return 0
+    return (b - a).days
 
 
 def open(path: str | Path | None = None, *, encoder: Encoder | str = "e5") -> Storyline:

@@ -11,30 +11,39 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from storyline.annotate import Annotations, Annotator
 from storyline.cluster.dedup import DuplicateIndex
-from storyline.cluster.events import EventClusterer, EventConfig, EventState, Item
+from storyline.cluster.events import MAX_UNDATED, EventClusterer, EventState, split_keys
 from storyline.cluster.features import KeyIDF, LangMeans, background_mean, day_number, day_to_iso
-from storyline.cluster.items import article_item, item_day, lang_of
-from storyline.cluster.stories import StoryConfig, StoryLinker, StoryState
+from storyline.cluster.model import ClusterModel, default_model
+from storyline.cluster.profile import publication_day
+from storyline.cluster.source import ProfileSource, lang_of, locate_articles, name_weights
+from storyline.cluster.stories import StoryLinker, StoryState
+from storyline.cluster.titles import story_title
+from storyline.cluster.words import word_df
 from storyline.encode.base import Encoder
-from storyline.errors import InputError, StoreError
+from storyline.errors import StoreError
 from storyline.model import Article, JoinReason, MergeLogEntry, Quarantined, RawDoc, Story
 from storyline.pipeline.base import Pipeline
-from storyline.pipeline.embedtext import embed_text
-from storyline.pipeline.stages import article_from_raw, default_pipeline
+from storyline.pipeline.prefetch import Prepared, batched, ordered_map, prepare_batch
+from storyline.pipeline.stages import default_pipeline
+from storyline.quotes import Claim
 from storyline.store.base import Store
 from storyline.text.sitelines import SPACE as SITE_LINES
 from storyline.text.sitelines import SiteLines
 
 log = logging.getLogger(__name__)
 
-FLOATING_MAX = 256  # the most recent undated articles, re-seated after each batch
+#: An article prepared elsewhere: its vector and its claims (None: extract them here).
+PreparedArticle = tuple[Article, np.ndarray, list[Claim] | None]
+
+MAX_PROFILES = 30_000  # article profiles kept in memory (older days are reloaded on demand)
+KEEP_DAYS = 60  # on eviction, profiles this many days before the newest are kept
 
 
 @dataclass
@@ -69,17 +78,20 @@ class Engine:
         encoder: Encoder,
         *,
         pipeline: Pipeline | None = None,
-        event_config: EventConfig | None = None,
-        story_config: StoryConfig | None = None,
+        model: ClusterModel | None = None,
         batch_size: int = 64,
         entity_keys: bool = True,
+        workers: int = 1,
     ) -> None:
         self.store = store
         self.encoder = encoder
         self.sites = SiteLines()  # text-dump furniture learnt per site, persisted per batch
         self.sites.load_packed(store.iter_vectors(SITE_LINES))
+        self._site_tables: dict[int, dict[str, np.ndarray]] = {}  # per prepared batch
+        self._sites_out: dict[str, np.ndarray] = {}  # to write with the batch being committed
         self.pipeline = pipeline or default_pipeline(self.sites)
         self.batch_size = batch_size
+        self.workers = workers  # threads preparing the next batches; 0: all in this thread
         self.space = f"article:{encoder.name}"
         self.sum_space = f"event-sum:{encoder.name}"
         self.mean = background_mean(encoder.name, encoder.dim)
@@ -91,13 +103,20 @@ class Engine:
                 f"this store was built with encoder {used!r}, not {encoder.name!r}; "
                 f"use the same encoder or start a new store"
             )
+        self.model = model or default_model()
+        self.words = word_df()
         self.idf = KeyIDF(store.all_key_counts(), store.key_docs())
-        self.events = EventClusterer(self.idf, event_config)
+        self.events = EventClusterer(self.model.events, encoder.dim, self.lang_means.mean)
         self.events.set_id_factory(lambda: f"e{store.next_id('event'):06d}")
+        self.profiles = ProfileSource(
+            store, self.space, self.lang_means, self.words, self.idf, self.events
+        )
+        self.events.loader = self.profiles.by_days
+        self.events.fetch = self.profiles.by_ids
         self.stories = StoryLinker(
             self.events.events,
             self.idf,
-            story_config,
+            self.model.stories,
             new_id=lambda: f"s{store.next_id('story'):06d}",
         )
         self.dups = DuplicateIndex()
@@ -105,8 +124,6 @@ class Engine:
         self._titles: dict[str, tuple[str, str]] = {}
         self._pending_merges: list[MergeLogEntry] = []
         self._langs_touched: set[str] = set()
-        self._floating: dict[str, tuple[int, Item]] = {}  # undated articles, by batch seen
-        self._batch_no = 0
         self._load_state()
 
     # state -------------------------------------------------------------------------------
@@ -119,23 +136,35 @@ class Engine:
                 for d in (day_number(e.first_date), day_number(e.date), day_number(e.last_date))
                 if d is not None
             ]
+            names, words, places = split_keys(e.keys)
             st = EventState(
                 id=e.id,
                 vec_sum=sums.get(e.id, np.zeros(self.encoder.dim, dtype=np.float32)),
                 members=list(e.article_ids),
+                words=words,
+                places=places,
                 days=[] if e.date_is_estimate else days,
                 est_days=days if e.date_is_estimate else [],
             )
-            st.keys.update({k: float(v) for k, v in e.keys.items()})
+            st.keys.update(names)
             st.langs.update(e.languages)
             st.n_unique = len(e.article_ids)
             st.title = e.title
+            st.alive = e.alive
             self.events.add_state(st)
         for s in self.store.list_stories():
             self.stories.add_state(StoryState(id=s.id, events=list(s.event_ids)))
         self.lang_means.load_packed(self.store.iter_vectors(self.lang_space))
         for aid, sig in self.store.iter_vectors("minhash"):
             self.dups.add(aid, [int(x) for x in sig.view(np.uint32)])
+        undated = self.store.get_meta("undated_articles") or []
+        self.profiles.ensure([str(a) for a in undated][-MAX_UNDATED:])
+        for m in self.store.merge_log():
+            if m.kind == "event-split":  # a curator's split holds for good
+                moved = m.detail.get("articles", [])
+                for a in moved:
+                    for b in m.detail.get("kept", []):
+                        self.events.cannot.add(frozenset((a, b)))
 
     # ingest ------------------------------------------------------------------------------
     def ingest(
@@ -144,20 +173,25 @@ class Engine:
         *,
         progress: Callable[[int], None] | None = None,
     ) -> IngestReport:
+        """Ingest in batches; ``self.workers`` threads prepare the next batches meanwhile."""
         report = IngestReport()
         t0 = time.perf_counter()
-        batch: list[RawDoc | Quarantined] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= self.batch_size:
-                self._batch(batch, report)
-                if progress:
-                    progress(len(batch))
-                batch = []
-        if batch:
-            self._batch(batch, report)
+
+        def fresh() -> Iterator[list[RawDoc | Quarantined]]:  # store reads stay in this thread
+            for batch in batched(docs, self.batch_size):
+                keep = [
+                    d
+                    for d in batch
+                    if isinstance(d, Quarantined) or not self.store.has_raw(d.provenance.raw_sha256)
+                ]
+                report.read += len(batch) - len(keep)
+                report.duplicates += len(batch) - len(keep)
+                yield keep
+
+        for prep in ordered_map(self._prepare, fresh(), self.workers):
+            self._commit(prep, report)
             if progress:
-                progress(len(batch))
+                progress(prep.read)
         report.seconds = time.perf_counter() - t0
         report.timings.update({f"stage:{k}": v for k, v in self.pipeline.timings.items()})
         return report
@@ -167,43 +201,86 @@ class Engine:
         report.timings[name] = report.timings.get(name, 0.0) + now - t0
         return now
 
-    def _batch(self, docs: list[RawDoc | Quarantined], report: IngestReport) -> None:
-        t = time.perf_counter()
-        quarantine: list[Quarantined] = []
+    def _prepare(self, docs: list[RawDoc | Quarantined]) -> Prepared:
+        prep = prepare_batch(self.pipeline, self.encoder, docs)
+        # the site table as this batch left it, written in the batch's own transaction
+        self._site_tables[id(prep)] = self.sites.take_dirty()
+        return prep
+
+    def _commit(self, prep: Prepared, report: IngestReport) -> None:
+        """Near-duplicates, entities, clustering and the one-transaction write of a batch."""
+        self._sites_out = self._site_tables.pop(id(prep), {})
+        for k, v in prep.timings.items():
+            report.timings[k] = report.timings.get(k, 0.0) + v
+        report.read += prep.read
+        report.duplicates += prep.duplicates
         articles: list[Article] = []
-        seen_ids: set[str] = set()
-        for doc in docs:
-            report.read += 1
-            if isinstance(doc, Quarantined):
-                quarantine.append(doc)
-                continue
-            if self.store.has_raw(doc.provenance.raw_sha256):
+        for a in prep.articles:  # committed by an earlier batch of this run, or an earlier run
+            if self.store.get_article(a.id) is not None:
                 report.duplicates += 1
-                continue
-            try:
-                a = self.pipeline.run(article_from_raw(doc))
-            except InputError as exc:
-                quarantine.append(
-                    Quarantined(
-                        source=doc.provenance.source,
-                        reason=exc.reason,
-                        message=exc.message,
-                        line=doc.provenance.line,
-                        raw_sha256=doc.provenance.raw_sha256,
-                        sample=doc.text[:200].encode("utf-8"),
-                    )
-                )
-                continue
-            if a.id in seen_ids or self.store.get_article(a.id) is not None:
-                report.duplicates += 1
-                continue
-            seen_ids.add(a.id)
-            articles.append(a)
-        t = self._timed(report, "pipeline", t)
+            else:
+                articles.append(a)
+        self._place_batch(articles, prep.vecs, prep.quarantine, report)
 
-        vecs = self._embed(articles)
-        t = self._timed(report, "embed", t)
+    def _is_new(self, a: Article, seen_ids: set[str], report: IngestReport) -> bool:
+        if a.id in seen_ids or self.store.get_article(a.id) is not None:
+            report.duplicates += 1
+            return False
+        seen_ids.add(a.id)
+        return True
 
+    def ingest_prepared(
+        self,
+        items: Iterable[PreparedArticle | Quarantined],
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        """Place articles whose pipeline and embedding ran elsewhere (the Spark job's
+        executors run :func:`prepare_doc`, the encoder and the claim extractor; claims are
+        ``None`` where extraction failed there): the rest of :meth:`ingest` —
+        duplicates, near-duplicates, entities, clustering, one transaction per batch — is
+        this engine's own code, so the result is the local ingest's."""
+        report = IngestReport()
+        t0 = time.perf_counter()
+        batch: list[PreparedArticle | Quarantined] = []
+
+        def flush() -> None:
+            articles: list[Article] = []
+            seen: set[str] = set()
+            for x in batch:
+                if isinstance(x, tuple) and self.store.has_raw(x[0].provenance.raw_sha256):
+                    report.duplicates += 1
+                elif isinstance(x, tuple) and self._is_new(x[0], seen, report):
+                    articles.append(x[0])
+            vecs = {x[0].id: x[1].astype(np.float32) for x in batch if isinstance(x, tuple)}
+            claims = {x[0].id: x[2] for x in batch if isinstance(x, tuple) and x[2] is not None}
+            quarantine = [x for x in batch if isinstance(x, Quarantined)]
+            report.read += len(batch)
+            self._place_batch(
+                articles, {a.id: vecs[a.id] for a in articles}, quarantine, report, claims
+            )
+            if progress:
+                progress(len(batch))
+            batch.clear()
+
+        for item in items:
+            batch.append(item)
+            if len(batch) >= self.batch_size:
+                flush()
+        if batch:
+            flush()
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _place_batch(
+        self,
+        articles: list[Article],
+        vecs: dict[str, np.ndarray],
+        quarantine: list[Quarantined],
+        report: IngestReport,
+        claims: dict[str, list[Claim]] | None = None,
+    ) -> None:
+        t = time.perf_counter()
         for a in articles:
             hit = self.dups.find(a.minhash)
             if hit is not None:
@@ -213,8 +290,11 @@ class Engine:
             self.dups.add(a.id, a.minhash)
         t = self._timed(report, "dedup", t)
 
-        ann = self.annotator.annotate(articles)
+        ann = self.annotator.annotate(articles, claims)
         t = self._timed(report, "entities+claims", t)
+
+        locate_articles(articles, ann)
+        t = self._timed(report, "places", t)
 
         joins = self._cluster(articles, vecs, report)
         t = self._timed(report, "cluster", t)
@@ -225,20 +305,15 @@ class Engine:
         report.quarantined += len(quarantine)
         report.problems.extend(quarantine)
 
-    def _embed(self, articles: list[Article]) -> dict[str, np.ndarray]:
-        if not articles:
-            return {}
-        have = self.store.get_vectors(self.space, [a.id for a in articles])
-        todo = [a for a in articles if a.id not in have]
-        if todo:
-            out = self.encoder.passages([embed_text(a.title, a.text) for a in todo])
-            for a, v in zip(todo, out, strict=True):
-                have[a.id] = v.astype(np.float32)
-        return have
-
-    def place(self, articles: list[Article], vecs: dict[str, np.ndarray]) -> IngestReport:
+    def place(
+        self,
+        articles: list[Article],
+        vecs: dict[str, np.ndarray],
+        ann: Annotations | None = None,
+    ) -> IngestReport:
         """Cluster and store articles whose pipeline and embedding are done (re-clustering)."""
         report = IngestReport()
+        locate_articles([a for a in articles if "places" not in a.extra or ann is not None], ann)
         joins = self._cluster(articles, vecs, report)
         self._write(articles, vecs, joins, [], report)
         report.accepted = len(articles)
@@ -247,55 +322,41 @@ class Engine:
     def _cluster(
         self, articles: list[Article], vecs: dict[str, np.ndarray], report: IngestReport
     ) -> list[JoinReason]:
-        joins: list[JoinReason] = []
         # the batch updates the per-language means first, so it is centred by what it brings
         for a in articles:
             if not a.dup_of:
-                self.lang_means.update(a.lang.lang if a.lang else "und", vecs[a.id])
-        self._langs_touched = {a.lang.lang if a.lang else "und" for a in articles}
-        # originals before their syndicated copies, then by date: the copy follows its original
-        order = sorted(
-            articles, key=lambda a: (a.dup_of is not None, item_day(a)[0] or 10**9, a.id)
-        )
-        for a in order:
-            lang = a.lang.lang if a.lang else "und"
-            item = article_item(a, self.lang_means.centre(lang, vecs[a.id]))
+                self.lang_means.update(lang_of(a), vecs[a.id])
+        self._langs_touched = {lang_of(a) for a in articles}
+        profiles = []
+        keys = {}
+        for a in articles:
             if not a.dup_of:
                 self.idf.add(a.keys)
-            r = self.events.learn_one(item)
-            ev = self.events.events[r.event_id]
-            self._titles[a.id] = (a.title, item.lang)
-            if r.new_event:
-                report.new_events += 1
-                ev.title = a.title
-                ev.title_lang = item.lang
-            joins.append(r)
-            if (item.day is None or item.tolerance > 3) and not a.dup_of:
-                self._floating[a.id] = (self._batch_no, item)
-        merges = self.events.consolidate()
-        if len(self._floating) > FLOATING_MAX:  # keep the most recent ones
-            keep = sorted(self._floating, key=lambda k: self._floating[k][0])[-FLOATING_MAX:]
-            self._floating = {k: self._floating[k] for k in keep}
-        merges.extend(self.events.reseat([it for _, it in self._floating.values()]))
-        self._batch_no += 1
+            profiles.append(self.profiles.profile(a, vecs[a.id]))
+            keys[a.id] = name_weights(a)
+            self._titles[a.id] = (a.title, lang_of(a))
+        before = set(self.events.events)
+        merges_before = len(self.events.merges)
+        joins = self.events.learn(profiles, keys)
+        merges = self.events.merges[merges_before:]
+        report.new_events += len(set(self.events.events) - before)
         self._retitle(vecs)
-        for m in merges:
-            for gone in m.sources:
-                sm = self.stories.drop_event(gone, m.target)
-                if sm is not None:
-                    merges.append(sm)
-        self.stories.begin()
-        for ev in sorted(self.events.touched(), key=lambda e: e.id):
-            if ev.alive and ev.id not in self.stories.event_story:
-                _sid, _score = self.stories.learn_one(ev)
-                if _score is None:
-                    report.new_stories += 1
-            elif ev.alive:
-                self.stories.stories[self.stories.event_story[ev.id]].dirty = True
-        merges.extend(self.stories.consolidate())
+        touched = [e.id for e in self.events.touched()]
+        stories_before = set(self.stories.stories)
+        merges.extend(self.stories.update(touched))
+        report.new_stories += len(set(self.stories.stories) - stories_before)
         report.merges += len(merges)
         self._pending_merges = merges
+        self._evict()
         return joins
+
+    def _evict(self) -> None:
+        if len(self.events.index) <= MAX_PROFILES:
+            return
+        days = [p.day for p in self.events.index.profiles if p is not None and p.day is not None]
+        if not days:
+            return
+        self.profiles.forget_before(max(days) - KEEP_DAYS)
 
     def split(self, event_id: str, article_ids: list[str], reason: str = "") -> str:
         """Move ``article_ids`` out of ``event_id`` into a new event (a curator's correction).
@@ -313,29 +374,18 @@ class Engine:
                 f"split needs some but not all of {event_id}'s articles "
                 f"({len(ev.members)} members; `storyline event {event_id}` lists them)"
             )
-        arts = {a: self.store.get_article(a) for a in moving}
-        vecs = self.store.get_vectors(self.space, moving)
-        new = self.events.detach(
-            event_id,
-            [
-                article_item(a, self.lang_means.centre(lang_of(a), vecs[a.id]))
-                for a in arts.values()
-                if a
-            ],
-        )
+        self.profiles.ensure(ev.members)
+        kept = [a for a in ev.members if a not in set(moving)]
+        new = self.events.split(event_id, moving)
         entry = MergeLogEntry(
             kind="event-split",
             target=event_id,
             sources=[new.id],
-            detail={"articles": moving, "reason": reason or "split by a user"},
+            detail={"articles": moving, "kept": kept, "reason": reason or "split by a user"},
         )
         self.events.merges.append(entry)
-        self.stories.begin()
-        self.stories.learn_one(new)
-        if event_id in self.stories.event_story:
-            self.stories.stories[self.stories.event_story[event_id]].dirty = True
         self._retitle({})
-        self._pending_merges = [entry]
+        self._pending_merges = [entry, *self.stories.update([event_id, new.id])]
         self._write([], {}, [], [], IngestReport())
         return new.id
 
@@ -346,7 +396,14 @@ class Engine:
         most users; the title language is kept so a UI can say so.
         """
         for ev in self.events.touched():
-            if not ev.alive or len(ev.members) < 2:
+            if not ev.alive or not ev.members:
+                continue
+            if len(ev.members) == 1:
+                info = self._titles.get(ev.members[0])
+                if info is None:
+                    art = self.store.get_article(ev.members[0])
+                    info = (art.title, lang_of(art)) if art else ("", "und")
+                ev.title, ev.title_lang = info
                 continue
             members = ev.members[:200]
             vecs = dict(batch_vecs)
@@ -391,9 +448,18 @@ class Engine:
         with self.store.transaction():
             if articles and not self.store.get_meta("encoder"):
                 self.store.set_meta("encoder", self.encoder.name)
+            if articles and self.store.get_meta("cluster_model") != self.model.version:
+                self.store.set_meta("cluster_model", self.model.version)
+            undated_now = [
+                a.id for a in articles if publication_day(a)[0] is None or publication_day(a)[1] > 2
+            ]
+            if undated_now:  # undated articles are compared with every later batch
+                known = [str(x) for x in self.store.get_meta("undated_articles") or []]
+                self.store.set_meta("undated_articles", (known + undated_now)[-MAX_UNDATED:])
             for q in quarantine:
                 self.store.put_quarantine(q)
-            self.store.put_vectors(SITE_LINES, self.sites.take_dirty())
+            self.store.put_vectors(SITE_LINES, self._sites_out)
+            self._sites_out = {}
             if ann is not None:
                 self.annotator.write(ann)
             for a in articles:
@@ -435,6 +501,10 @@ class Engine:
             for m in merges:
                 if m.kind in ("event-split", "article-move"):
                     moved.update(m.detail.get("articles", []))
+                elif m.kind == "event-move":
+                    for eid in m.detail.get("events", []):
+                        if eid in self.events.events:
+                            moved.update(self.events.events[eid].members)
                 elif m.kind == "event-merge" and m.target in self.events.events:
                     moved.update(self.events.events[m.target].members)
                 elif m.kind == "story-merge" and m.target in self.stories.stories:
@@ -462,14 +532,17 @@ class Engine:
             for k, v in e.langs.items():
                 langs[k] = langs.get(k, 0) + v
             days.extend(e.days or e.est_days)
-        main = max(evs, key=lambda e: (e.n_unique, e.title_lang == "en"), default=None)
         return Story(
             id=s.id,
             event_ids=[e.id for e in evs],
-            title=main.title if main else "",
+            title=story_title(evs, self._entity_name),
             languages=langs,
             first_date=day_to_iso(min(days)) if days else None,
             last_date=day_to_iso(max(days)) if days else None,
             keys={},
             alive=s.alive and bool(evs),
         )
+
+    def _entity_name(self, entity_id: str) -> tuple[str, str] | None:
+        row = self.store.get_entity(entity_id)
+        return (str(row.get("name") or ""), str(row.get("type") or "")) if row else None

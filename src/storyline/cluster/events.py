@@ -1,68 +1,41 @@
-"""Online, cross-lingual event clustering (``learn_one``-style, like river's clusterers).
+"""Event clustering: articles that report the same happening, across languages.
 
-An *event* is one happening reported by several articles, possibly in several languages.
-Articles arrive in any order, in batches, days apart. For each article we score every live
-event whose time span is close enough:
+Every pair of articles published within a few days of each other gets a learned score
+(:mod:`storyline.cluster.pairs`, weights in :mod:`storyline.cluster.model`), and events are
+the groups of average-link clustering over those scores (:mod:`storyline.cluster.linkage`):
+two groups merge when their articles are, on average, similar enough.
 
-``score = w_dense * dense + w_names * names - time_penalty``
-
-* ``dense``: cosine of the centred article embedding and the event centroid;
-* ``names``: IDF-weighted cosine of the article's cross-script name keys and the event's;
-* time: articles more than ``window_days`` outside the event's span cannot join; within the
-  window the score drops linearly with the gap. Undated articles (and coarse estimates) get
-  no time penalty but must clear a higher bar (``undated_margin``).
-
-The article joins the best event above ``threshold``, else founds a new one. Ids are
-allocated from a store sequence and never renumbered. After each batch,
-:meth:`EventClusterer.consolidate` merges events that the batch made indistinguishable (order
-effects of online learning); the older id survives and the merge is logged.
+Online and order-independent. When articles arrive, the clusterer takes the *region* they
+touch: the connected component of the graph of pairs scoring at least ``edge_min`` around them
+(widened in time until it is closed). Average-link never merges across components, so
+re-clustering that region from scratch gives exactly what clustering everything at once
+would, whatever the arrival order. The new groups are then matched to the events that
+already exist (largest overlap keeps its id), so ids are stable; every change to an existing
+event is logged (``event-merge``, ``article-move``). A curator's split is kept as
+"cannot link" pairs that later re-clustering respects.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyline.cluster.features import KeyIDF, centre, day_to_iso, names_similarity
+from storyline.cluster.features import day_to_iso
+from storyline.cluster.linkage import CANNOT, average_link
+from storyline.cluster.model import EventModel
+from storyline.cluster.pairs import PairIndex, event_terms
+from storyline.cluster.profile import Profile
 from storyline.model import Event, JoinReason, MergeLogEntry
 
 log = logging.getLogger(__name__)
 
-
-#: events scored in full per article (the nearest by dense similarity)
-CANDIDATES = 50
-#: how far a coarse date estimate (a month) may be from an event's days and still match
-ESTIMATE_SLACK_DAYS = 15.0
-
-
-@dataclass
-class EventConfig:
-    threshold: float = 0.50
-    w_dense: float = 0.75
-    w_names: float = 0.35
-    window_days: float = 3.0
-    max_span_days: float = 10.0
-    time_penalty: float = 0.10  # score lost per window of gap
-    undated_margin: float = 0.05
-    merge_threshold: float = 0.55
-
-
-@dataclass
-class Item:
-    """What the clusterer needs to know about one article."""
-
-    id: str
-    vec: np.ndarray  # centred, unit norm
-    keys: dict[str, float]  # name key -> sublinear term frequency (1 + log tf)
-    day: int | None  # ordinal day of the publication date (None: unknown)
-    tolerance: float = 0.0  # +- days of uncertainty of ``day`` (estimates)
-    lang: str = "und"
-    dup_of: str | None = None
-    month_days: tuple[tuple[int, int], ...] = ()  # year-less dates the text names (undated)
+MAX_REGION = 4000  # articles re-clustered at once at most (beyond: the nearest days only)
+MAX_UNDATED = 1500  # undated articles compared with each batch (the most recent)
+WORD_TOP = 60  # words an event keeps for story linking
 
 
 @dataclass
@@ -70,13 +43,16 @@ class EventState:
     id: str
     vec_sum: np.ndarray
     members: list[str] = field(default_factory=list)
-    keys: Counter[str] = field(default_factory=Counter)  # key -> summed tf weight
-    days: list[int] = field(default_factory=list)  # members' given (or day-exact) dates
-    est_days: list[int] = field(default_factory=list)  # members' coarse estimates (month/year)
+    keys: Counter[str] = field(default_factory=Counter)  # name key -> summed tf weight
+    words: dict[str, float] = field(default_factory=dict)  # summed TF-IDF of members (top)
+    days: list[int] = field(default_factory=list)  # members' day-exact dates
+    est_days: list[int] = field(default_factory=list)  # members' coarse estimates
     langs: Counter[str] = field(default_factory=Counter)
+    places: dict[str, dict[str, float]] = field(default_factory=dict)
+    headline: Counter[str] = field(default_factory=Counter)  # members' title words
     title: str = ""
     title_lang: str = ""
-    n_unique: int = 0  # members that are not syndicated copies (what keys/vectors count)
+    n_unique: int = 0
     alive: bool = True
     dirty: bool = True
 
@@ -85,15 +61,15 @@ class EventState:
         n = float(np.linalg.norm(self.vec_sum))
         return self.vec_sum / n if n > 0 else self.vec_sum
 
-    def key_weights(self, idf: KeyIDF) -> dict[str, float]:
-        n = max(1, self.n_unique)
-        return {k: idf(k) * (c / n) for k, c in self.keys.items()}
-
     def span(self) -> tuple[int, int] | None:
         return (min(self.days), max(self.days)) if self.days else None
 
     def to_event(self, story_id: str | None = None) -> Event:
         days = sorted(self.days) or sorted(self.est_days)
+        keys = {k: round(float(c), 4) for k, c in self.keys.items()}
+        keys.update({f"w:{k}": round(float(v), 4) for k, v in self.words.items()})
+        for level, w in self.places.items():
+            keys.update({f"p:{level}:{k}": round(float(v), 4) for k, v in w.items()})
         return Event(
             id=self.id,
             article_ids=list(self.members),
@@ -103,51 +79,55 @@ class EventState:
             first_date=day_to_iso(days[0]) if days else None,
             last_date=day_to_iso(days[-1]) if days else None,
             languages=dict(self.langs),
-            keys={k: round(float(c), 4) for k, c in self.keys.items()},
+            keys=keys,
             story_id=story_id,
             alive=self.alive,
         )
 
 
-def names_day_in_span(month_days: tuple[tuple[int, int], ...], span: tuple[int, int]) -> bool:
-    """True when a year-less date of the text (``29 août``) falls on the event's days (±1)."""
-    lo, hi = span
-    years = {dt.date.fromordinal(lo).year, dt.date.fromordinal(hi).year}
-    for mo, d in month_days:
-        for y in years:
-            try:
-                day = dt.date(y, mo, d).toordinal()
-            except ValueError:
-                continue
-            if lo - 1 <= day <= hi + 1:
-                return True
-    return False
+def split_keys(
+    keys: dict[str, float],
+) -> tuple[dict[str, float], dict[str, float], dict[str, dict[str, float]]]:
+    """An event's stored keys -> (name keys, words, places by level)."""
+    names: dict[str, float] = {}
+    words: dict[str, float] = {}
+    places: dict[str, dict[str, float]] = {}
+    for k, v in keys.items():
+        if k.startswith("w:"):
+            words[k[2:]] = float(v)
+        elif k.startswith("p:"):
+            _, level, pid = k.split(":", 2)
+            places.setdefault(level, {})[pid] = float(v)
+        else:
+            names[k] = float(v)
+    return names, words, places
 
 
 class EventClusterer:
-    """Online event clustering over :class:`Item` objects."""
+    """Online event clustering over article :class:`Profile` objects."""
 
-    def __init__(self, idf: KeyIDF, config: EventConfig | None = None) -> None:
-        self.cfg = config or EventConfig()
-        self.idf = idf
+    def __init__(
+        self, model: EventModel, dim: int, means: Callable[[str], np.ndarray] | None = None
+    ) -> None:
+        self.m = model
+        self.index = PairIndex(dim, means)
         self.events: dict[str, EventState] = {}
         self.article_event: dict[str, str] = {}
+        self.article_keys: dict[str, dict[str, float]] = {}
         self.merges: list[MergeLogEntry] = []
-        self._mat: np.ndarray | None = None
-        self._mat_ids: list[str] = []
-        self._row: dict[str, int] = {}
-        self._buf = np.zeros((0, 1), dtype=np.float32)
-        self._new_id = self._default_id
+        self.cannot: set[frozenset[str]] = set()
+        self.loader: Callable[[int, int], list[Profile]] | None = None  # profiles by days
+        self.fetch: Callable[[list[str]], list[Profile]] | None = None  # profiles by ids
+        self._counter = 0
+        self._new_id: Callable[[], str] = self._default_id
 
     # ids ---------------------------------------------------------------------------------
-    _counter = 0
-
     def _default_id(self) -> str:
         self._counter += 1
         return f"e{self._counter:06d}"
 
-    def set_id_factory(self, factory: object) -> None:
-        self._new_id = factory  # type: ignore[assignment]
+    def set_id_factory(self, factory: Callable[[], str]) -> None:
+        self._new_id = factory
 
     # state -------------------------------------------------------------------------------
     def add_state(self, state: EventState) -> None:
@@ -155,335 +135,290 @@ class EventClusterer:
         self.events[state.id] = state
         for a in state.members:
             self.article_event[a] = state.id
-        self._mat = None
-
-    def _matrix(self) -> tuple[np.ndarray, list[str]]:
-        """Centroids of the live events (rows) and their ids, kept up to date in place.
-
-        The matrix lives in a buffer that grows by doubling, so founding an event appends a
-        row instead of rebuilding; merges (events dying) rebuild it.
-        """
-        if self._mat is None:
-            live = [e for e in self.events.values() if e.alive]
-            if not live:  # nothing to cache yet (the dimension is unknown)
-                return np.zeros((0, 1), dtype=np.float32), []
-            self._mat_ids = [e.id for e in live]
-            self._row = {e: i for i, e in enumerate(self._mat_ids)}
-            self._buf = np.zeros((max(64, 2 * len(live)), len(live[0].vec_sum)), dtype=np.float32)
-            for i, e in enumerate(live):
-                self._buf[i] = e.centroid
-            self._mat = self._buf[: len(live)]
-        return self._mat, self._mat_ids
-
-    def _update_row(self, ev: EventState) -> None:
-        if self._mat is None:
-            return
-        idx = self._row.get(ev.id)
-        if idx is None:  # a new event: append its row
-            n = len(self._mat_ids)
-            if n >= self._buf.shape[0]:
-                grown = np.zeros((2 * self._buf.shape[0], self._buf.shape[1]), dtype=np.float32)
-                grown[:n] = self._buf[:n]
-                self._buf = grown
-            self._mat_ids.append(ev.id)
-            self._row[ev.id] = n
-            idx = n
-            self._mat = self._buf[: n + 1]
-        self._mat[idx] = ev.centroid
-
-    # scoring -----------------------------------------------------------------------------
-    def _time_term(self, item: Item, ev: EventState) -> float | None:
-        """Penalty (>= 0) for the time gap, or None when the article cannot join."""
-        span = ev.span()
-        if item.day is None or span is None:
-            return 0.0
-        lo, hi = span
-        gap = max(0.0, lo - item.day, item.day - hi) - item.tolerance
-        gap = max(0.0, gap)
-        if gap > self.cfg.window_days:
-            return None
-        if max(hi, item.day) - min(lo, item.day) > self.cfg.max_span_days + item.tolerance:
-            return None
-        return self.cfg.time_penalty * gap / self.cfg.window_days
-
-    def score(self, item: Item, ev: EventState, dense: float) -> tuple[float, float, float | None]:
-        """(score, names similarity, gap days) of an item against an event."""
-        t = self._time_term(item, ev)
-        span = ev.span()
-        gap = None
-        if item.day is not None and span is not None:
-            gap = float(max(0, span[0] - item.day, item.day - span[1]))
-        if t is None:  # outside the time window: names need not be compared
-            return float("-inf"), 0.0, gap
-        names = names_similarity(
-            {k: self.idf(k) * w for k, w in item.keys.items()}, ev.key_weights(self.idf)
-        )
-        s = self.cfg.w_dense * dense + self.cfg.w_names * names - t
-        if (item.day is None or span is None or item.tolerance > 0) and not (
-            span is not None and names_day_in_span(item.month_days, span)
-        ):
-            s -= self.cfg.undated_margin
-        return s, names, gap
-
-    # learning ----------------------------------------------------------------------------
-    def _best(
-        self, item: Item
-    ) -> tuple[tuple[float, str, float, float, float | None] | None, tuple[float, str] | None]:
-        """The best and runner-up events for an item: (score, id, dense, names, gap)."""
-        mat, ids = self._matrix()
-        best: tuple[float, str, float, float, float | None] | None = None
-        second: tuple[float, str] | None = None
-        if len(ids):
-            dense_all = mat @ item.vec
-            k = min(CANDIDATES, len(ids))
-            top = np.argpartition(-dense_all, k - 1)[:k] if k < len(ids) else np.arange(len(ids))
-            order = top[np.argsort(-dense_all[top])]
-            for idx in order:
-                ev = self.events[ids[int(idx)]]
-                d = float(dense_all[idx])
-                s, names, gap = self.score(item, ev, d)
-                if best is None or s > best[0]:
-                    if best is not None:
-                        second = (best[0], best[1])
-                    best = (s, ev.id, d, names, gap)
-                elif second is None or s > second[0]:
-                    second = (s, ev.id)
-        return best, second
-
-    def learn_one(self, item: Item) -> JoinReason:
-        """Assign one article to an event (joining or founding one); returns the reason."""
-        if item.id in self.article_event:
-            ev_id = self.article_event[item.id]
-            return JoinReason(item.id, ev_id, 1.0, 1.0, 1.0, 0.0, False)
-        if item.dup_of and item.dup_of in self.article_event:
-            target = self.events[self._resolve(self.article_event[item.dup_of])]
-            self._add(target, item)
-            return JoinReason(
-                item.id,
-                target.id,
-                1.0,
-                1.0,
-                1.0,
-                0.0,
-                False,
-                best_other=None,
-                best_other_score=None,
-            )
-        best, second = self._best(item)
-        if best is not None and best[0] >= self.cfg.threshold:
-            s, ev_id, d, names, gap = best
-            self._add(self.events[ev_id], item)
-            return JoinReason(
-                item.id,
-                ev_id,
-                round(s, 4),
-                round(d, 4),
-                round(names, 4),
-                gap,
-                False,
-                second[1] if second else None,
-                round(second[0], 4) if second and second[0] > -1e9 else None,
-            )
-        ev = EventState(id=self._new_id(), vec_sum=np.zeros_like(item.vec))
-        self.events[ev.id] = ev
-        self._add(ev, item)  # appends its row to the centroid matrix
-        return JoinReason(
-            item.id,
-            ev.id,
-            1.0,
-            1.0,
-            0.0,
-            None,
-            True,
-            best[1] if best else None,
-            round(best[0], 4) if best and best[0] > -1e9 else None,
-        )
-
-    def _add(self, ev: EventState, item: Item) -> None:
-        ev.members.append(item.id)
-        if not item.dup_of:  # syndicated copies are counted once
-            ev.vec_sum = ev.vec_sum + item.vec
-            ev.keys.update(item.keys)
-            ev.n_unique += 1
-        if item.day is not None and item.tolerance <= 3:
-            ev.days.append(item.day)
-        elif item.day is not None:
-            ev.est_days.append(item.day)
-        ev.langs[item.lang] += 1
-        ev.dirty = True
-        self.article_event[item.id] = ev.id
-        self._update_row(ev)
 
     def _resolve(self, ev_id: str) -> str:
+        """The live event an id stands for (ids of merged-away events are followed)."""
         seen = 0
-        while not self.events[ev_id].alive and seen < 100:
-            nxt = next((m.target for m in self.merges if ev_id in m.sources), None)
+        while ev_id in self.events and not self.events[ev_id].alive and seen < 100:
+            nxt = next((m.target for m in reversed(self.merges) if ev_id in m.sources), None)
             if nxt is None:
                 break
             ev_id, seen = nxt, seen + 1
         return ev_id
 
-    # consolidation -----------------------------------------------------------------------
-    def event_similarity(self, a: EventState, b: EventState) -> float:
-        """Similarity of two events, ``-inf`` when their dates rule a merge out.
+    def _ensure_days(self, lo: int, hi: int) -> None:
+        if self.loader is not None:
+            for p in self.loader(lo, hi):
+                if p.id not in self.index:
+                    self.index.add(p)
 
-        Events known only by coarse estimates (a month, a year) are compared with that
-        slack; an event without any date is compared on content alone but, like an undated
-        article, must clear the higher bar (``undated_margin``).
+    # learning ----------------------------------------------------------------------------
+    def learn(self, profiles: list[Profile], keys: dict[str, dict[str, float]]) -> list[JoinReason]:
+        """Cluster new articles (and re-cluster the region they touch); returns join reasons
+        for the new articles and for older ones whose event changed."""
+        fresh = [p for p in profiles if p.id not in self.article_event]
+        if not fresh:
+            return []
+        for p in fresh:
+            self.index.add(p)
+            self.article_keys[p.id] = keys.get(p.id, {})
+        region, scores = self._region([p.id for p in fresh])
+        pos = {aid: k for k, aid in enumerate(region)}
+        edges: list[tuple[int, int, float]] = []
+        iu, ju = np.nonzero(np.triu(scores >= self.m.edge_min, 1))
+        edges = [(int(i), int(j), float(scores[i, j])) for i, j in zip(iu, ju, strict=True)]
+        for pair in self.cannot:
+            a, b = tuple(pair)
+            if a in pos and b in pos:
+                edges.append((pos[a], pos[b], CANNOT))
+        groups = average_link(len(region), edges, self.m.threshold)
+        return self._reconcile(region, groups, scores, {p.id for p in fresh})
+
+    def _region(self, new_ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """Articles whose events the new ones can change, and their pair scores.
+
+        A breadth-first search from the new articles over pairs scoring at least
+        ``edge_min``, among the articles published within ``window_days`` of the region; the
+        days searched widen until every member's neighbourhood was searched. The region is
+        sorted by id, so ties in clustering break the same way whatever the arrival order.
         """
-        sa, sb = a.span(), b.span()
-        slack = 0.0
-        if sa is None and a.est_days:
-            sa, slack = (min(a.est_days), max(a.est_days)), ESTIMATE_SLACK_DAYS
-        if sb is None and b.est_days:
-            sb, slack = (min(b.est_days), max(b.est_days)), ESTIMATE_SLACK_DAYS
-        if sa and sb:
-            gap = max(0, sb[0] - sa[1], sa[0] - sb[1]) - slack
-            if gap > self.cfg.window_days:
-                return float("-inf")
-            if max(sa[1], sb[1]) - min(sa[0], sb[0]) - slack > self.cfg.max_span_days:
-                return float("-inf")
-        dense = float(a.centroid @ b.centroid)
-        names = names_similarity(a.key_weights(self.idf), b.key_weights(self.idf))
-        s = self.cfg.w_dense * dense + self.cfg.w_names * names
-        if not (a.days and b.days):
-            s -= self.cfg.undated_margin
-        return s
+        dated = [self.index.get(i) for i in new_ids]
+        days = [p.day for p in dated if p is not None and p.dated and p.day is not None]
+        w = self.m.window_days
+        lo, hi = (min(days) - w, max(days) + w) if days else (0, 0)
+        region: set[str] = set(new_ids)
+        for _ in range(64):
+            if days:
+                self._ensure_days(lo, hi)
+            pool = self.index.day_rows(lo, hi) if days else self._recent(MAX_REGION // 2)
+            block = list(dict.fromkeys([*new_ids, *self.index.undated()[-MAX_UNDATED:], *pool]))
+            region = set(new_ids)
+            frontier = sorted(region)
+            prepared = self.index.block(block)
+            while frontier and len(region) < MAX_REGION:
+                s = prepared.scores_from(self.index.block(frontier), self.m)
+                hits = {block[j] for j in np.nonzero((s >= self.m.edge_min).any(axis=0))[0]}
+                frontier = sorted(hits - region)
+                region |= hits
+            rdays = [
+                p.day
+                for p in (self.index.get(a) for a in region)
+                if p is not None and p.dated and p.day is not None
+            ]
+            if not days or not rdays or (min(rdays) - w >= lo and max(rdays) + w <= hi):
+                break  # closed: every member's neighbourhood was searched
+            lo, hi = min(lo, min(rdays) - w), max(hi, max(rdays) + w)
+        ordered = sorted(region)
+        log.debug("region of %d new articles: %d articles", len(new_ids), len(ordered))
+        return ordered, self.index.block_scores(ordered, self.m)
 
-    def consolidate(self) -> list[MergeLogEntry]:
-        """Merge events touched since the last call that have become the same event."""
-        touched = [e for e in self.events.values() if e.alive and e.dirty]
-        out: list[MergeLogEntry] = []
-        if not touched:
-            return out
-        mat, ids = self._matrix()
-        for ev in sorted(touched, key=lambda e: e.id):
-            if not ev.alive:
+    def _recent(self, k: int) -> list[str]:
+        """The ``k`` most recently published dated articles in memory."""
+        dated = [p for p in self.index.profiles if p is not None and p.dated and p.day is not None]
+        dated.sort(key=lambda p: (p.day, p.id), reverse=True)
+        return [p.id for p in dated[:k]]
+
+    # reconciliation ----------------------------------------------------------------------
+    def _reconcile(
+        self, region: list[str], groups: list[list[int]], scores: np.ndarray, fresh: set[str]
+    ) -> list[JoinReason]:
+        old_of = {aid: self.article_event.get(aid) for aid in region}
+        overlaps: list[tuple[int, str, int]] = []
+        for g, members in enumerate(groups):
+            c = Counter(old_of[region[k]] for k in members if old_of[region[k]])
+            overlaps.extend((-n, ev, g) for ev, n in c.items() if ev)
+        overlaps.sort(key=lambda t: (t[0], len(t[1]), t[1], t[2]))
+        gid: dict[int, str] = {}
+        used: set[str] = set()
+        for _n, ev, g in overlaps:
+            if g not in gid and ev not in used and ev in self.events and self.events[ev].alive:
+                gid[g] = ev
+                used.add(ev)
+        for g in range(len(groups)):
+            if g not in gid:
+                gid[g] = self._new_id()
+        new_of = {region[k]: gid[g] for g, members in enumerate(groups) for k in members}
+        # which existing events changed, and how
+        touched_old = {ev for ev in old_of.values() if ev}
+        changed_events: set[str] = set()
+        moves: dict[tuple[str, str], list[str]] = {}
+        for aid, old in old_of.items():
+            new = new_of[aid]
+            if old and old != new:
+                moves.setdefault((old, new), []).append(aid)
+            if old != new:
+                changed_events.update(x for x in (old, new) if x)
+        for ev_id in sorted(touched_old - used, key=lambda e: (len(e), e)):
+            st = self.events.get(ev_id)
+            if st is None or not st.alive:
                 continue
-            sims = mat @ ev.centroid
-            candidates = [ids[int(i)] for i in np.argsort(-sims)[:10]]
-            for cand in candidates:
-                other = self.events[cand]
-                if other.id == ev.id or not other.alive or not ev.alive:
-                    continue
-                s = self.event_similarity(ev, other)
-                # a lone article is judged as if it arrived now, against the grown event
-                bar = (
-                    min(self.cfg.threshold, self.cfg.merge_threshold)
-                    if min(ev.n_unique, other.n_unique) <= 1
-                    else self.cfg.merge_threshold
+            dests = Counter(new_of[a] for a in st.members if a in new_of)
+            target = dests.most_common(1)[0][0] if dests else None
+            st.alive = False
+            st.dirty = True
+            if target:
+                self.merges.append(
+                    MergeLogEntry(
+                        kind="event-merge",
+                        target=target,
+                        sources=[ev_id],
+                        detail={
+                            "articles": sorted(a for a in st.members if new_of.get(a) == target),
+                            "reason": "re-clustered with newly arrived articles",
+                        },
+                    )
                 )
-                if s >= bar:
-                    keep, gone = sorted([ev, other], key=lambda e: e.id)
-                    out.append(self._merge(keep, gone, s))
-            mat, ids = self._matrix()
-        for ev in touched:
-            ev.dirty = ev.dirty and ev.alive
-        return out
-
-    def _merge(self, keep: EventState, gone: EventState, score: float) -> MergeLogEntry:
-        keep.members.extend(gone.members)
-        keep.vec_sum = keep.vec_sum + gone.vec_sum
-        keep.keys.update(gone.keys)
-        keep.days.extend(gone.days)
-        keep.est_days.extend(gone.est_days)
-        keep.langs.update(gone.langs)
-        keep.n_unique += gone.n_unique
-        keep.dirty = True
-        gone.alive = False
-        gone.dirty = True
-        for a in gone.members:
-            self.article_event[a] = keep.id
-        gone.members = []
-        self._mat = None
-        entry = MergeLogEntry(
-            kind="event-merge",
-            target=keep.id,
-            sources=[gone.id],
-            detail={"score": round(score, 4), "reason": "centroids converged after new articles"},
+        for (old, new), arts in sorted(moves.items()):
+            if old in used:  # the old event lives on: articles moved out of it
+                self.merges.append(
+                    MergeLogEntry(
+                        kind="article-move",
+                        target=new,
+                        sources=[old],
+                        detail={
+                            "articles": sorted(arts),
+                            "reason": "re-clustered with newly arrived articles",
+                        },
+                    )
+                )
+        # rebuild the states of every event of the region
+        by_event: dict[str, list[str]] = {}
+        for aid in region:
+            by_event.setdefault(new_of[aid], []).append(aid)
+        for ev_id, arts in by_event.items():
+            st = self.events.get(ev_id)
+            if st is None:
+                st = self.events[ev_id] = EventState(
+                    id=ev_id, vec_sum=np.zeros(self.index.dim, np.float32)
+                )
+            outside = [
+                a for a in st.members if a not in new_of and self.article_event.get(a) == ev_id
+            ]
+            keep = [*outside, *arts]  # region order: as the articles arrived
+            if keep != st.members or ev_id in changed_events or any(a in fresh for a in arts):
+                self._rebuild(st, keep)
+        for aid, ev in new_of.items():
+            self.article_event[aid] = ev
+        return self._reasons(
+            region, scores, new_of, {a for a, o in old_of.items() if o != new_of[a]}
         )
-        self.merges.append(entry)
-        log.debug("merged event %s into %s (%.3f)", gone.id, keep.id, score)
-        return entry
 
-    def detach(self, event_id: str, items: list[Item]) -> EventState:
-        """Take ``items`` out of an event into a new one (their vectors/keys subtracted)."""
-        src = self.events[event_id]
-        new = EventState(id=self._new_id(), vec_sum=np.zeros_like(src.vec_sum))
-        self.events[new.id] = new
-        for item in items:
-            self._remove(src, item)
-            self._add(new, item)
-        self._mat = None
-        return new
-
-    def _remove(self, ev: EventState, item: Item) -> None:
-        ev.members.remove(item.id)
-        if not item.dup_of:
-            ev.vec_sum = ev.vec_sum - item.vec
-            ev.keys.subtract(item.keys)
-            ev.keys = Counter({k: v for k, v in ev.keys.items() if v > 1e-9})
-            ev.n_unique -= 1
-        if item.day is not None and item.tolerance <= 3 and item.day in ev.days:
-            ev.days.remove(item.day)
-        elif item.day is not None and item.day in ev.est_days:
-            ev.est_days.remove(item.day)
-        ev.langs[item.lang] -= 1
-        if ev.langs[item.lang] <= 0:
-            del ev.langs[item.lang]
-        ev.dirty = True
-        self.article_event.pop(item.id, None)
-        self._update_row(ev)
-
-    def reseat(self, items: list[Item], margin: float = 0.02) -> list[MergeLogEntry]:
-        """Move loosely placed articles (undated ones) to a clearly better event.
-
-        An undated article that arrived before the dated reports of its event may have
-        founded or joined a sibling event; once the others have arrived, it is scored again
-        against every event with itself left out of its own, and moves when another event
-        beats its own by ``margin``. Each move is logged as ``article-move``.
-        """
-        out: list[MergeLogEntry] = []
-        for item in items:
-            cur_id = self.article_event.get(item.id)
-            if cur_id is None or item.dup_of:
+    def _rebuild(self, st: EventState, members: list[str]) -> None:
+        missing = [a for a in members if a not in self.index]
+        if missing and self.fetch is not None:
+            for fetched in self.fetch(missing):
+                self.index.add(fetched)
+        st.members = members
+        st.alive = True
+        st.dirty = True
+        st.vec_sum = np.zeros(self.index.dim, np.float32)
+        st.keys = Counter()
+        words: Counter[str] = Counter()
+        st.days, st.est_days = [], []
+        st.langs = Counter()
+        st.headline = Counter()
+        places: dict[str, Counter[str]] = {}
+        st.n_unique = 0
+        for aid in members:
+            p = self.index.get(aid)
+            if p is None:
                 continue
-            cur = self.events[cur_id]
-            if not cur.alive or len(cur.members) < 2:
+            st.langs[p.lang] += 1
+            st.headline.update(p.headline)
+            if p.day is not None:
+                (st.days if p.dated else st.est_days).append(p.day)
+            if p.dup_of:
                 continue
-            self._remove(cur, item)
-            best, _ = self._best(item)
-            own_score = (
-                best[0] if best is not None and best[1] == cur.id else self._score_of(item, cur)
+            st.n_unique += 1
+            st.vec_sum = st.vec_sum + self.index.centred_vec(aid)
+            st.keys.update(self.article_keys.get(aid, {}))
+            words.update(p.words)
+            for level, w in p.places.items():
+                places.setdefault(level, Counter()).update(w)
+        st.words = dict(sorted(words.items(), key=lambda kv: -kv[1])[:WORD_TOP])
+        st.places = {lv: dict(c.most_common(8)) for lv, c in places.items()}
+
+    def _reasons(
+        self, region: list[str], scores: np.ndarray, new_of: dict[str, str], changed: set[str]
+    ) -> list[JoinReason]:
+        rows = [k for k, aid in enumerate(region) if aid in changed]
+        if not rows:
+            return []
+        groups = sorted(set(new_of.values()))
+        gpos = {g: n for n, g in enumerate(groups)}
+        member_g = np.array([gpos[new_of[aid]] for aid in region])
+        onehot = np.zeros((len(region), len(groups)), np.float32)
+        onehot[np.arange(len(region)), member_g] = 1.0
+        sizes = onehot.sum(axis=0)
+        sub = np.maximum(scores[rows], 0.0)
+        sub[np.arange(len(rows)), rows] = 0.0  # an article is not its own mate
+        means = sub @ onehot  # (rows x groups) summed positive scores
+        out: list[JoinReason] = []
+        for n, k in enumerate(rows):
+            aid = region[k]
+            ev = new_of[aid]
+            own_g = member_g[k]
+            mates_n = int(sizes[own_g]) - 1
+            own = float(means[n, own_g] / mates_n) if mates_n else 1.0
+            others = means[n] / sizes
+            others[own_g] = -1.0
+            best_g = int(np.argmax(others)) if len(groups) > 1 else -1
+            other = (
+                (float(others[best_g]), groups[best_g])
+                if best_g >= 0 and others[best_g] > 0
+                else None
             )
-            if (
-                best is not None
-                and best[1] != cur.id
-                and best[0] >= self.cfg.threshold
-                and best[0] > own_score + margin
-            ):
-                target = self.events[best[1]]
-                self._add(target, item)
-                entry = MergeLogEntry(
-                    kind="article-move",
-                    target=target.id,
-                    sources=[cur.id],
-                    detail={
-                        "articles": [item.id],
-                        "score": round(best[0], 4),
-                        "was": round(own_score, 4),
-                        "reason": "undated article re-scored after its event's reports arrived",
-                    },
+            detail: dict[str, object] = {"threshold": self.m.threshold}
+            dense = names = 0.0
+            gap: float | None = None
+            if mates_n:
+                row = scores[k].copy()
+                row[member_g != own_g] = -np.inf
+                row[k] = -np.inf
+                best = int(np.argmax(row))
+                a, b = self.index.get(aid), self.index.get(region[best])
+                if a is not None and b is not None:
+                    va, vb = self.index.centred_vec(aid), self.index.centred_vec(region[best])
+                    terms = event_terms(a, b, self.m, va, vb)
+                    detail["closest"] = region[best]
+                    detail["terms"] = {t: round(v, 4) for t, v in terms.items()}
+                    dense = float(va @ vb)
+                    names = terms.get("words", 0.0) / self.m.w_words if self.m.w_words else 0.0
+                    if a.day is not None and b.day is not None:
+                        gap = float(abs(a.day - b.day))
+                detail["mates"] = mates_n
+            out.append(
+                JoinReason(
+                    article_id=aid,
+                    event_id=ev,
+                    score=round(own, 4),
+                    dense=round(dense, 4),
+                    names=round(names, 4),
+                    time_gap_days=gap,
+                    new_event=not mates_n or self.events[ev].members[:1] == [aid],
+                    best_other=other[1] if other else None,
+                    best_other_score=round(other[0], 4) if other else None,
+                    detail=detail,
                 )
-                self.merges.append(entry)
-                out.append(entry)
-            else:
-                self._add(cur, item)
+            )
         return out
 
-    def _score_of(self, item: Item, ev: EventState) -> float:
-        dense = float(ev.centroid @ item.vec) if ev.n_unique else 0.0
-        return self.score(item, ev, dense)[0]
+    # curation ----------------------------------------------------------------------------
+    def split(self, event_id: str, article_ids: list[str]) -> EventState:
+        """Take ``article_ids`` out of an event into a new one, for good (cannot-link)."""
+        src = self.events[event_id]
+        moving = [a for a in src.members if a in set(article_ids)]
+        staying = [a for a in src.members if a not in set(article_ids)]
+        for a in moving:
+            for b in staying:
+                self.cannot.add(frozenset((a, b)))
+        new = EventState(id=self._new_id(), vec_sum=np.zeros(self.index.dim, np.float32))
+        self.events[new.id] = new
+        self._rebuild(src, staying)
+        self._rebuild(new, moving)
+        for a in moving:
+            self.article_event[a] = new.id
+        return new
 
     def touched(self) -> list[EventState]:
         return [e for e in self.events.values() if e.dirty]
@@ -492,6 +427,9 @@ class EventClusterer:
         for e in self.events.values():
             e.dirty = False
 
-    @staticmethod
-    def centre(vecs: np.ndarray, mean: np.ndarray) -> np.ndarray:
-        return centre(vecs, mean)
+    def evict_before(self, day: int) -> None:
+        """Forget the profiles of articles published before ``day`` (they stay in the store)."""
+        for aid in list(self.index.ids()):
+            p = self.index.get(aid)
+            if p is not None and p.dated and p.day is not None and p.day < day:
+                self.index.remove(aid)

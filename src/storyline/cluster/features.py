@@ -187,8 +187,10 @@ class LangMeans:
         if m is None:
             n = self.counts.get(lang, 0)
             s = self.sums.get(lang)
-            m = self.prior if s is None else (s + self.prior_weight * self.prior) / (
-                n + self.prior_weight
+            m = (
+                self.prior
+                if s is None
+                else (s + self.prior_weight * self.prior) / (n + self.prior_weight)
             )
             m = m.astype(np.float32)
             self._cache[lang] = m
@@ -201,8 +203,7 @@ class LangMeans:
     def packed(self, langs: Iterable[str] | None = None) -> dict[str, np.ndarray]:
         keys = self.sums.keys() if langs is None else [k for k in langs if k in self.sums]
         return {
-            k: np.append(self.sums[k], np.float32(self.counts[k])).astype(np.float32)
-            for k in keys
+            k: np.append(self.sums[k], np.float32(self.counts[k])).astype(np.float32) for k in keys
         }
 
     def load_packed(self, items: Iterable[tuple[str, np.ndarray]]) -> None:

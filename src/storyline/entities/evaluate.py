@@ -1,6 +1,14 @@
-"""Score the entity linker on the sample corpus (``storyline/sample/entities.jsonl``).
+"""Score the entity linker: on real news gold (``--gold``) or on the sample corpus.
 
-Run ``python -m storyline.entities.evaluate`` (``--json`` for machine-readable output).
+Real news: ``python -m storyline.entities.evaluate --gold ../shared/data/india-news-2020-dev``
+(the folder, or its ``entities.jsonl``; ``--docs`` when the articles live elsewhere;
+``--errors`` lists misses and false alarms). Every article of ``docs.jsonl`` is linked, in
+file order, as a store would (``--only-gold`` links the gold articles alone); the gold
+articles are scored with the rules of :mod:`storyline.eval.realgold`: (article, entity)
+P/R/F1 overall and by type, and cross-script linking of the Hindi articles' entities.
+
+Sample corpus: ``python -m storyline.entities.evaluate`` (``--json`` for machine-readable
+output).
 
 * **Pairs**: the linker runs over every sample article (title + cleaned text, in file
   order); each predicted entity of type PERSON/ORG/PLACE is mapped to the gold entity
@@ -23,11 +31,14 @@ import logging
 from collections import Counter
 from dataclasses import asdict, dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from storyline.entities.keys import name_key
 from storyline.entities.linker import EntityLinker
 from storyline.entities.records import EntityMention
+from storyline.errors import StorylineError
+from storyline.eval.realgold import PRF, GoldError, Report, gold_docs, read_jsonl
 from storyline.text.clean import clean_text
 
 logger = logging.getLogger(__name__)
@@ -169,11 +180,135 @@ def evaluate() -> Scores:
     return score(linker, mentions)
 
 
+def _gold_paths(gold: Path, docs: Path | None) -> tuple[Path, Path, Path | None]:
+    folder = gold if gold.is_dir() else gold.parent
+    ents = gold / "entities.jsonl" if gold.is_dir() else gold
+    ids = folder / "people_ids.txt"
+    return ents, docs or folder / "docs.jsonl", ids if ids.is_file() else None
+
+
+def evaluate_real(gold: Path, docs: Path | None = None, *, only_gold: bool = False) -> Report:
+    """(article, entity) P/R/F1 and cross-script linking on real-news gold."""
+    ents_path, docs_path, ids_path = _gold_paths(gold, docs)
+    rows = read_jsonl(ents_path)
+    by_art: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_art.setdefault(r["article"], []).append(r)
+    ids = set(by_art)
+    if ids_path is not None:
+        ids |= {x.strip() for x in ids_path.read_text(encoding="utf-8").split() if x.strip()}
+    linker = EntityLinker()
+    found: dict[str, list[EntityMention]] = {}
+    langs: dict[str, str] = {}
+    all_ids = None if not only_gold else ids
+    for d in _all_docs(docs_path, ids, all_ids):
+        ms = linker.link_article(d.id, d.text, d.lang, d.date)
+        if d.id in ids:
+            found[d.id], langs[d.id] = ms, d.lang
+    rep = Report()
+    tallies: dict[str, PRF] = {}
+    by_type = {t: PRF() for t in _TYPES}
+    cross_ok = cross_n = 0
+    for aid in sorted(ids):
+        lang = langs.get(aid, "en")
+        golds = by_art.get(aid, [])
+        gnames = [{g["entity"].casefold(), *(f.casefold() for f in g.get("forms", []))}
+                  for g in golds]
+        preds: dict[str, set[str]] = {}
+        for m in found.get(aid, []):
+            preds.setdefault(linker.resolve(m.entity_id), set()).add(m.surface)
+        t = tallies.setdefault(lang, PRF())
+        matched_gold: set[int] = set()
+        for eid, surfaces in preds.items():
+            e = linker.get(eid)
+            if e.type not in _TYPES:
+                continue
+            names = {e.name.casefold(), *(f.casefold() for f in e.forms()),
+                     *(s.casefold() for s in surfaces)}
+            hits = [i for i, gn in enumerate(gnames) if names & gn]
+            t.n_pred += 1
+            by_type[e.type].n_pred += 1
+            if hits:
+                t.tp_pred += 1
+                by_type[e.type].tp_pred += 1
+                matched_gold.update(hits)
+            else:
+                rep.errors.append(f"EXTRA {aid} {e.type} {e.name!r} {sorted(surfaces)[:3]}")
+        for i, g in enumerate(golds):
+            t.n_gold += 1
+            by_type[g["type"]].n_gold += 1
+            if i in matched_gold:
+                t.tp_gold += 1
+                by_type[g["type"]].tp_gold += 1
+            else:
+                rep.errors.append(f"MISS {aid} {g['type']} {g['entity']!r} {g.get('forms')}")
+            if lang == "hi":
+                cross_n += 1
+                forms = {f.casefold() for f in g.get("forms", [])}
+                ok = False
+                for eid, surfaces in preds.items():
+                    if forms & {x.casefold() for x in surfaces}:
+                        e = linker.get(eid)
+                        if g["entity"].casefold() in {e.name.casefold(),
+                                                      *(f.casefold() for f in e.forms())}:
+                            ok = True
+                cross_ok += ok
+                if not ok:
+                    rep.errors.append(f"CROSS {aid} {g['entity']!r} {g.get('forms')}")
+    total = PRF()
+    for t in tallies.values():
+        total.add(t)
+    rep.rows["all"] = total.row()
+    for lang in sorted(tallies):
+        rep.rows[lang] = tallies[lang].row()
+    for t_name, t in by_type.items():
+        rep.rows[t_name] = t.row()
+    rep.rows["cross-script"] = {"hindi_gold_pairs": cross_n, "with_english_name": cross_ok,
+                                "share": round(cross_ok / cross_n, 3) if cross_n else 0.0}
+    return rep
+
+
+def _all_docs(docs_path: Path, gold_ids: set[str], only: set[str] | None) -> Any:
+    """Every article of the docs file (or only ``only``), cleaned, in file order."""
+    wanted = only if only is not None else {d["id"] for d in read_jsonl(docs_path)}
+    missing = gold_ids - wanted
+    if missing and only is None:
+        raise GoldError(f"{len(missing)} gold articles are not in {docs_path} "
+                        f"(e.g. {sorted(missing)[0]!r}); pass the matching --docs file")
+    return gold_docs(docs_path, wanted)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     ap.add_argument("--entities", action="store_true", help="also list the entities found")
+    ap.add_argument("--gold", type=Path, help="real-news gold folder or its entities.jsonl")
+    ap.add_argument("--docs", type=Path, help="the gold's articles (default: docs.jsonl beside)")
+    ap.add_argument("--only-gold", action="store_true",
+                    help="link only the gold articles (default: every article of --docs)")
+    ap.add_argument("--errors", action="store_true", help="list misses and false alarms")
     args = ap.parse_args(argv)
+    if args.gold is not None:
+        try:
+            rep = evaluate_real(args.gold, args.docs, only_gold=args.only_gold)
+        except StorylineError as err:
+            print(f"error: {err}")
+            return 2
+        if args.json:
+            print(json.dumps(rep.rows, indent=2))
+        else:
+            for k, row in rep.rows.items():
+                if k == "cross-script":
+                    print(f"cross-script: {row['with_english_name']} of {row['hindi_gold_pairs']}"
+                          f" Hindi gold entities end on an entity with their English name "
+                          f"({row['share']:.3f})")
+                else:
+                    print(f"{k:<7} (article, entity) P {row['precision']:.3f}  R "
+                          f"{row['recall']:.3f}  F1 {row['f1']:.3f}  (pred {row['pred']}, "
+                          f"gold {row['gold']})")
+        if args.errors:
+            print("\n".join(rep.errors))
+        return 0
     linker, mentions = link_sample()
     s = score(linker, mentions)
     if args.json:

@@ -264,6 +264,18 @@ ORG|United Nations|United Nations;UN;Naciones Unidas;Nations unies;
     Vereinte Nationen|संयुक्त राष्ट्र;यूएन
 ORG|European Union|European Union;EU;Unión Europea;Union européenne;Europäische Union|यूरोपीय संघ
 ORG|Indian Railways|Indian Railways|भारतीय रेलवे
+ORG|Ministry of Health and Family Welfare|Ministry of Health and Family Welfare;Health Ministry;
+    Union Health Ministry;MoHFW|स्वास्थ्य मंत्रालय;केंद्रीय स्वास्थ्य मंत्रालय;
+    स्वास्थ्य एवं परिवार कल्याण मंत्रालय
+ORG|Ministry of Home Affairs|Ministry of Home Affairs;Home Ministry;Union Home Ministry;
+    MHA|गृह मंत्रालय;केंद्रीय गृह मंत्रालय
+ORG|Ministry of Finance|Ministry of Finance;Finance Ministry|वित्त मंत्रालय
+ORG|Ministry of External Affairs|Ministry of External Affairs;External Affairs Ministry;
+    MEA|विदेश मंत्रालय
+ORG|Ministry of Railways|Ministry of Railways;Railway Ministry;Rail Ministry|रेल मंत्रालय
+ORG|Ministry of Defence|Ministry of Defence;Defence Ministry|रक्षा मंत्रालय
+ORG|Delhi Police|Delhi Police|दिल्ली पुलिस
+ORG|Tablighi Jamaat|Tablighi Jamaat|तबलीगी जमात
 ORG|NITI Aayog|NITI Aayog|नीति आयोग
 ORG|Indian Premier League|Indian Premier League;IPL|आईपीएल
 ORG|BCCI|BCCI;Board of Control for Cricket in India|बीसीसीआई

@@ -136,10 +136,17 @@ def extract_mentions(text: str, lang: str = "und", known: KnownLookup | None = N
         return []
     lat_cands = _latin.candidates(text, toks, lang, known)
     deva_cands = _deva.candidates(toks, known)
+    # a gazetteer name beats a shorter run inside it ("Ministry of Health" in "Ministry of
+    # Health and Family Welfare")
+    gaz = [(c.i, c.j) for c in lat_cands if c.evidence == "gazetteer"]
+    lat_cands = [c for c in lat_cands if c.evidence == "gazetteer" or not any(
+        i <= c.i and c.j <= j and j - i > c.j - c.i for i, j in gaz)]
     chosen = select(lat_cands + deva_cands)
     mentions = [m for c in chosen if (m := make_mention(text, toks, c)) is not None]
     partial = _deva.partial_names(toks, chosen, mentions)
     if partial:
         chosen = select(chosen + partial)
         mentions = [m for c in chosen if (m := make_mention(text, toks, c)) is not None]
-    return mentions
+    from storyline.entities.sieve import sieve  # imports Mention from here
+
+    return sieve(text, mentions)

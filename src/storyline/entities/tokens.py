@@ -62,7 +62,12 @@ def _title_case_lines(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         words = [w for w in line.split() if w[:1].isalpha() and len(w) > 3]
         latin = [w for w in words if w[0].isascii()]
-        if len(latin) >= 4 and sum(w[0].isupper() for w in latin) >= 0.7 * len(latin):
+        # a sentence full of names ("He was speaking from the Takht … in Bathinda.") is no
+        # headline: headlines do not end in a full stop
+        sentence = line.rstrip().rstrip("\"”’')").endswith((".", "!", "?")) and len(
+            line.split()) >= 8
+        if (not sentence and len(latin) >= 4
+                and sum(w[0].isupper() for w in latin) >= 0.7 * len(latin)):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out

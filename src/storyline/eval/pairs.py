@@ -2,7 +2,9 @@
 
 For each pair whose two texts are both full originals (``A_original_full``), storyline's
 article–article similarity (the same dense + name features event clustering uses) is
-compared with the gold ``Overall`` score (1 = very similar … 4 = very dissimilar):
+compared with the gold ``Overall`` score (1 = very similar … 4 = very dissimilar). The
+similarity is the event model's content score (dense e5 cosine and TF-IDF words for two texts
+in one language, the cross-lingual dense term otherwise; no dates, as SemEval gives none):
 
 * Pearson r between similarity and ``5 - Overall`` (the task's metric, sign made positive);
 * same-story F1: gold positive when Overall ≤ 2, negative when ≥ 3 (pairs in between are
@@ -21,14 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from storyline.cluster.events import EventConfig
-from storyline.cluster.features import KeyIDF, background_mean, centre, weighted_cosine
+from storyline.cluster.features import background_mean, centre
+from storyline.cluster.model import default_model
+from storyline.cluster.words import cosine, word_df
 from storyline.encode.base import Encoder
 from storyline.errors import InputError
 from storyline.eval.metrics import binary_prf, pearson
 from storyline.pipeline.embedtext import embed_text
 from storyline.text.clean import clean_text
-from storyline.text.names import name_keys
 
 log = logging.getLogger(__name__)
 
@@ -77,12 +79,13 @@ def evaluate_pairs(
 ) -> dict[str, Any]:
     pairs, arts = load_pairs(data_dir, limit)
     ids = sorted({p["a"] for p in pairs} | {p["b"] for p in pairs})
-    texts, keys = [], {}
+    texts, words = [], {}
+    df = word_df()
     for i in ids:
         r = arts[i]
         body = clean_text(r.get("text") or "", r.get("lang")).text
         texts.append(embed_text(r.get("title"), body))
-        keys[i] = name_keys(f"{r.get('title') or ''}\n{body}")
+        words[i] = df.vector(r.get("title") or "", body)
     vecs: list[np.ndarray] = []
     for k in range(0, len(texts), 32):
         vecs.append(encoder.passages(texts[k : k + 32]))
@@ -90,15 +93,15 @@ def evaluate_pairs(
             progress(len(texts[k : k + 32]))
     mat = centre(np.concatenate(vecs), background_mean(encoder.name, encoder.dim))
     vec = dict(zip(ids, mat, strict=True))
-    idf = KeyIDF()
-    for i in ids:
-        idf.add(keys[i])
-    cfg = EventConfig()
+    cfg = default_model().events
     sims, dense_only, gold = [], [], []
     for p in pairs:
         d = float(vec[p["a"]] @ vec[p["b"]])
-        n = weighted_cosine(idf.weights(keys[p["a"]]), idf.weights(keys[p["b"]]))
-        sims.append(cfg.w_dense * d + cfg.w_names * n)
+        la, lb = p["langs"].split("-")
+        if la == lb:
+            sims.append(cfg.w_dense * d + cfg.w_words * cosine(words[p["a"]], words[p["b"]]))
+        else:
+            sims.append(cfg.w_cross * d)
         dense_only.append(d)
         gold.append(5.0 - p["overall"])
     thr = cfg.threshold if threshold is None else threshold

@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 
 from storyline.errors import InputError
 from storyline.ingest.decode import declared_charset, decode_bytes, quarantine
+from storyline.ingest.pagedate import date_signals, decide
 from storyline.model import Provenance, Quarantined, RawDoc
 
 log = logging.getLogger(__name__)
@@ -116,10 +117,10 @@ def _load_tree(text: str) -> Any:
 def extract_html(text: str, *, url: str | None = None) -> dict[str, Any] | None:
     """Main text and metadata of an HTML page, or None when there is no article text.
 
-    Returns a dict with ``text``, ``title``, ``url``, ``date``, ``date_origin``, ``lang``,
-    ``source_name``.
+    Returns a dict with ``text``, ``title``, ``url``, ``date``, ``date_origin``,
+    ``date_confidence``, ``lang``, ``source_name``. The date is decided by
+    :mod:`storyline.ingest.pagedate` from all the page's signals, with a calibrated confidence.
     """
-    import htmldate
     import trafilatura
 
     tree = _load_tree(text)
@@ -146,20 +147,22 @@ def extract_html(text: str, *, url: str | None = None) -> dict[str, Any] | None:
     canonical = page_url(tree, url) or (meta.url if meta is not None else None) or url
     date: str | None = None
     origin: str | None = None
+    confidence: float | None = None
     try:
-        date = htmldate.find_date(copy.deepcopy(tree), extensive_search=False,
-                                  original_date=True, url=canonical)
-        origin = "html metadata (htmldate)" if date else None
-    except Exception as err:  # htmldate is defensive, but never let a page stop ingest
-        log.debug("htmldate failed: %s", err)
+        page = decide(date_signals(tree, canonical))
+        if page.value:
+            date, confidence = page.value, page.confidence
+            origin = f"html page: {page.evidence}"
+    except Exception as err:  # a page's markup must never stop ingest
+        log.debug("page date failed: %s", err)
     if not date and meta is not None and meta.date:
-        date, origin = meta.date, "html metadata (trafilatura)"
+        date, origin, confidence = meta.date, "html metadata (trafilatura)", 0.5
     body = tidy_text(body)
     lines = body.split("\n")
     if title and len(lines) > 1 and lines[0].strip().casefold() == title.casefold():
         body = "\n".join(lines[1:]).strip()  # the headline repeated as first paragraph
     return {"text": body, "title": title, "url": canonical, "date": date,
-            "date_origin": origin, "lang": page_lang(tree),
+            "date_origin": origin, "date_confidence": confidence, "lang": page_lang(tree),
             "source_name": (meta.sitename or None) if meta is not None else None}
 
 
@@ -171,16 +174,18 @@ def html_doc_from_text(text: str, provenance: Provenance, doc_id: str, *,
         return None
     return RawDoc(text=info["text"], provenance=provenance, doc_id=doc_id, title=info["title"],
                   url=info["url"], source_name=info["source_name"], date_hint=info["date"],
-                  date_hint_origin=info["date_origin"], lang_hint=info["lang"])
+                  date_hint_origin=info["date_origin"], lang_hint=info["lang"],
+                  date_hint_confidence=info["date_confidence"])
 
 
 def html_doc(data: bytes, provenance: Provenance, doc_id: str, *, url: str | None = None,
              declared: str | None = None,
-             date_fallback: tuple[str, str] | None = None) -> RawDoc | Quarantined:
+             crawl_date: str | None = None) -> RawDoc | Quarantined:
     """Decode and extract one HTML page (file, stdin or WARC payload).
 
     *declared* is the charset from an HTTP header; the page's own ``<meta charset>`` is used
-    otherwise. *date_fallback* is ``(date, origin)`` used when the page itself has no date.
+    otherwise. *crawl_date* (a WARC record's date) is kept as ``extra["crawl_date"]``: it is
+    when the page was fetched, an upper bound of its publication date, never the date itself.
     """
     try:
         text, enc = decode_bytes(data, declared=declared or declared_charset(data))
@@ -193,6 +198,6 @@ def html_doc(data: bytes, provenance: Provenance, doc_id: str, *, url: str | Non
                           "HTML page has no extractable article text (only navigation, "
                           "scripts or nothing); check that it is an article page",
                           data, provenance.line)
-    if doc.date_hint is None and date_fallback is not None:
-        doc.date_hint, doc.date_hint_origin = date_fallback
+    if crawl_date:
+        doc.extra["crawl_date"] = crawl_date
     return doc

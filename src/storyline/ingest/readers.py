@@ -40,6 +40,7 @@ from storyline.ingest.feeds import iter_feed
 from storyline.ingest.gz import GZIP_MAGIC, maybe_gunzip, open_gzip
 from storyline.ingest.html import html_doc
 from storyline.ingest.jsonl import count_lines, iter_json, iter_jsonl
+from storyline.ingest.pathdate import PATH_DATE_CONFIDENCE, path_date
 from storyline.ingest.plain import plain_doc
 from storyline.ingest.warc import iter_warc
 from storyline.model import Provenance, Quarantined, RawDoc
@@ -160,8 +161,17 @@ def _read_all(stream: BinaryIO, source: str) -> bytes | Quarantined:
 
 
 def read_file(path: str | Path) -> Iterator[Item]:
-    """Documents of one file (format from its name, else sniffed)."""
+    """Documents of one file (format from its name, else sniffed).
+
+    A document without a date of its own takes a date in the file's path, marked as such
+    (:mod:`storyline.ingest.pathdate`).
+    """
+    from_path = path_date(str(path))
     for item in _read_file(Path(path), str(path)):
+        if from_path and isinstance(item, RawDoc) and not item.date_hint:
+            item.date_hint = from_path[0]
+            item.date_hint_origin = f'file path "{from_path[1]}"'
+            item.date_hint_confidence = PATH_DATE_CONFIDENCE
         if isinstance(item, Quarantined) and not item.raw_sha256 and item.line is None:
             item.raw_sha256 = _file_sha256(Path(path))  # a whole-file problem: hash the file
             if not item.sample:
@@ -291,15 +301,26 @@ def iter_inputs(paths: Iterable[str | Path], *, recursive: bool = True) -> Itera
         if path == "-":
             yield from _guarded(read_stream(sys.stdin.buffer), "<stdin>")
             continue
-        p = Path(path)
-        if not p.exists():
-            yield _not_found(str(path))
-            continue
-        if not p.is_file():
-            yield quarantine(str(path), "unreadable", "not a regular file (device, socket or "
-                             "pipe); give a file or a folder")
-            continue
-        yield from _guarded(read_file(path), str(path))
+        yield from read_path(path)
+
+
+def input_files(paths: Iterable[str | Path], *, recursive: bool = True) -> list[str]:
+    """The files :func:`iter_inputs` reads, in its order (``"-"`` for stdin stays)."""
+    return [str(p) for p in _expand(paths, recursive)]
+
+
+def read_path(path: str | Path) -> Iterator[Item]:
+    """What :func:`iter_inputs` yields for one file path: its documents, bad input quarantined
+    (the Spark job reads each file with it on an executor)."""
+    p = Path(path)
+    if not p.exists():
+        yield _not_found(str(path))
+        return
+    if not p.is_file():
+        yield quarantine(str(path), "unreadable", "not a regular file (device, socket or "
+                         "pipe); give a file or a folder")
+        return
+    yield from _guarded(read_file(path), str(path))
 
 
 def _guarded(items: Iterator[Item], source: str) -> Iterator[Item]:

@@ -4,7 +4,8 @@ A ``.warc.gz`` is a series of gzip members, one per record; the caller's gzip re
 (:mod:`storyline.ingest.gz`) reads concatenated members, so records are parsed from one
 decompressed stream.
 Non-HTML payloads, non-2xx responses and other record types (request, metadata, warcinfo...)
-are skipped silently. ``WARC-Date`` is only a weak fallback for the publication date.
+are skipped silently. ``WARC-Date`` is when the page was crawled: it is kept as
+``extra["crawl_date"]`` and bounds the publication date from above, never replaces it.
 """
 
 from __future__ import annotations
@@ -113,8 +114,7 @@ def _record_doc(headers: dict[str, str], block: bytes, offset: int, source: str,
     warc_date = headers.get("warc-date", "")
     day = iso_date(warc_date)
     prov = Provenance(source=source, kind="warc", offset=offset, raw_sha256=sha256_hex(block))
-    doc = html_doc(payload, prov, record_id, url=url, declared=charset,
-                   date_fallback=(day, "warc crawl date") if day else None)
+    doc = html_doc(payload, prov, record_id, url=url, declared=charset, crawl_date=day or None)
     if isinstance(doc, RawDoc) and url:  # the URL actually crawled; the page's own is kept
         if doc.url and doc.url != url:
             doc.extra["canonical_url"] = doc.url

@@ -8,13 +8,14 @@ import re
 
 from storyline.cluster.dedup import signature
 from storyline.errors import InputError
-from storyline.model import Article, RawDoc, content_hash
+from storyline.model import Article, Quarantined, RawDoc, content_hash
 from storyline.pipeline.base import Pipeline, Stage, stage
 from storyline.text.clean import normalize_unicode
 from storyline.text.dates import find_time_expressions, publication_date
 from storyline.text.lang import detect_language
 from storyline.text.names import name_key_counts
 from storyline.text.page import clean_page
+from storyline.text.repair import repair_text
 from storyline.text.sitelines import SiteLines, site_of
 
 MIN_WORDS = 5
@@ -29,6 +30,7 @@ def article_from_raw(raw: RawDoc) -> Article:
         ("title_hint", raw.title),
         ("date_hint", raw.date_hint),
         ("date_hint_origin", raw.date_hint_origin),
+        ("date_hint_confidence", raw.date_hint_confidence),
         ("lang_hint", raw.lang_hint),
     ):
         if v:
@@ -44,6 +46,22 @@ def article_from_raw(raw: RawDoc) -> Article:
         source_name=raw.source_name,
         extra=extra,
     )
+
+
+def prepare_doc(pipeline: Pipeline, doc: RawDoc) -> Article | Quarantined:
+    """The per-document part of ingest (clean, language, dates, keys...): an article, or the
+    document quarantined with the reason. Stateless: the Spark job runs it on executors."""
+    try:
+        return pipeline.run(article_from_raw(doc))
+    except InputError as exc:
+        return Quarantined(
+            source=doc.provenance.source,
+            reason=exc.reason,
+            message=exc.message,
+            line=doc.provenance.line,
+            raw_sha256=doc.provenance.raw_sha256,
+            sample=doc.text[:200].encode("utf-8"),
+        )
 
 
 def may_be_dump(a: Article) -> bool:
@@ -66,6 +84,8 @@ def clean_stage(sites: SiteLines | None = None) -> Stage:
                           site=site_of(a.url, a.source_name), sites=sites,
                           dumps=may_be_dump(a))
         a.text, a.removed = page.text, page.removed
+        if page.repair:
+            a.extra["text_repair"] = page.repair.to_dict()
         if page.dump is not None:
             a.extra["text_dump"] = page.dump
             if plain_title or not a.title:  # the reader's guess gives way to the headline
@@ -98,7 +118,10 @@ _SENT = re.compile(r"(?<=[.!?।])\s+")
 @stage("title", needs={"text"}, adds={"title"})
 def title(a: Article) -> Article:
     if a.title:
-        a.title = normalize_unicode(a.title).strip()
+        fixed, rep = repair_text(a.title)
+        a.title = normalize_unicode(fixed).strip()
+        if rep:
+            a.extra["title_repair"] = rep.to_dict()
         return a
     first = _SENT.split(a.text.strip(), maxsplit=1)[0].strip()
     words = first.split()
@@ -118,11 +141,13 @@ def date(a: Article) -> Article:
         a.text,
         hint=a.extra.get("_date_hint"),
         hint_origin=a.extra.get("_date_hint_origin"),
+        hint_confidence=a.extra.get("_date_hint_confidence"),
+        crawl_date=a.extra.get("crawl_date"),
         title=a.title,
         lang=lang,
         today=_today(),
     )
-    pub = a.date.value if a.date and a.date.granularity == "day" else None
+    pub = a.date.value if a.date else None  # a day, or a month/year estimate
     a.times = find_time_expressions(a.text, pub_date=pub, lang=lang)
     return a
 

@@ -24,6 +24,7 @@ import logging
 import regex
 
 from storyline.quotes import hindi, latin
+from storyline.quotes.carry import carry_speakers
 from storyline.quotes.claim import Claim
 from storyline.quotes.context import MIN_EMBEDDED_QUOTE_WORDS, Context
 from storyline.quotes.cues import SUPPORTED
@@ -90,7 +91,7 @@ def extract_claims(text: str, lang: str) -> list[Claim]:
         if s.quotes:
             _leftover_quotes(ctx, s, midcaps)
     ctx.claims.sort(key=lambda c: (c.start, c.end))
-    return ctx.claims
+    return carry_speakers(ctx.claims, text)
 
 
 def _leftover_quotes(ctx: Context, s: Sentence, midcaps: frozenset[str]) -> None:

@@ -33,6 +33,9 @@ _HI_INSTITUTIONS = frozenset(
 )
 
 _MAX_GAP = 8
+# words right after a speech verb that continue the verb phrase rather than start a claim
+_NOT_A_CLAUSE = frozenset(["था", "थी", "थे", "है", "हैं", "गया", "गई", "गए", "जा", "जाता",
+                           "जाती", "और", "तथा", "एवं", "लेकिन", "पर", "तो", "भी", "कि"])
 
 
 def analyse_hindi(text: str, toks: list[Token]) -> Source | None:
@@ -166,7 +169,9 @@ def _after_verb(
     text = ctx.text
     toks = s.tokens
     rest = [t for t in toks if t.start >= vend]
-    if rest and rest[0].kind == "w" and rest[0].text == "कि":
+    if rest and rest[0].kind == "w" and rest[0].text in ("कि", "की") and (
+        rest[0].text == "कि" or len([t for t in rest if t.kind == "w"]) >= 5
+    ):  # "ने बताया की …": the complementiser misspelt, common in news copy
         if len(rest) > 1 and rest[1].kind == "q" and rest[1].quote is not None:
             ctx.add_quote(rest[1].quote, s, src, cue)
             return
@@ -180,7 +185,13 @@ def _after_verb(
     if q is not None:
         ctx.add_quote(q, s, src, cue)
         return
-    if [t for t in rest if t.kind == "w"]:
+    body = [t for t in rest[n:] if t.kind == "w"]
+    if body and (n > 0 or (len(body) >= 5 and body[0].text not in _NOT_A_CLAUSE)):
+        # "अधिकारी ने कहा, 21-30 वर्ष …" / "निगम ने बताया यहां अब तक …": the rest is the claim
+        first = next(t for t in rest[n:] if t.kind != "p" or t.text not in "‘'\"“")
+        ctx.add_reported(first.start, s.end, s, src, cue)
+        return
+    if body:
         return  # the sentence goes on: not an attribution we understand
     # inverted: "…, X ने बताया।" / '"…", X ने कहा।'
     if seg > 0 and toks[seg - 1].kind == "p" and toks[seg - 1].text in ",—":
@@ -262,8 +273,10 @@ def _according(ctx: Context, s: Sentence) -> None:
             continue
         rest = [t for t in s.tokens if t.start >= m.end()]
         comma = bool(rest) and rest[0].text == ","
-        if not comma and src.kind != "anon":
-            continue
+        opening = not [t for t in s.tokens if t.start < words[0].start and t.kind == "w"] if (
+            words) else False
+        if not comma and src.kind != "anon" and not (opening and len(rest) >= 5):
+            continue  # "X के अनुसार" opening the sentence introduces the claim without a comma
         body = rest[1:] if comma else rest
         if len([t for t in body if t.kind == "w"]) >= 3:
             ctx.add_reported(body[0].start, s.end, s, src, (m.start(), m.end()))
@@ -276,8 +289,44 @@ _TRIGGER = regex.compile(
 )
 
 
+_INFO_GIVEN = regex.compile(
+    r"(?:यह|ये|इसकी|इस\s+बात\s+की)\s+(?:जानकारी|सूचना)\s+(?P<src>[^,।.]{2,80}?)\s+ने"
+    r"[^,।.]{0,40}?\s(?:दी|दीं|दे\s+रहे)(?![\p{L}\p{M}])"
+)
+_BELIEVE = regex.compile(r"(?<![\p{L}\p{M}])की\s+मानें\s+तो(?![\p{L}\p{M}])")
+
+
+def _info_given(ctx: Context, s: Sentence) -> None:
+    """"यह जानकारी X ने बुधवार को दी": the previous sentence is X's claim."""
+    m = _INFO_GIVEN.search(ctx.text, s.start, min(s.end, s.start + 12 + 140))
+    if m is None or s.index == 0 or ctx.text[s.start : m.start()].strip():
+        return
+    toks = [t for t in s.tokens if m.start("src") <= t.start and t.end <= m.end("src")]
+    src = analyse_hindi(ctx.text, toks)
+    prev = ctx.sentences[s.index - 1]
+    if src is not None and prev.paragraph == s.paragraph:
+        ctx.add_reported(prev.start, prev.end, prev, src, (m.start(), m.end()))
+
+
+def _believe(ctx: Context, s: Sentence) -> None:
+    """"X की मानें तो …" (if X is to be believed): the rest is X's claim."""
+    m = _BELIEVE.search(ctx.text, s.start, s.end)
+    if m is None:
+        return
+    k = next((n for n, t in enumerate(s.tokens) if t.start >= m.start()), None)
+    if k is None:
+        return
+    words, _ = np_before(s.tokens, k)
+    src = analyse_hindi(ctx.text, words)
+    rest = [t for t in s.tokens if t.start >= m.end() and t.kind == "w"]
+    if src is not None and len(rest) >= 4:
+        ctx.add_reported(rest[0].start, s.end, s, src, (m.start(), m.end()))
+
+
 def process(ctx: Context, s: Sentence) -> None:
     """Apply the Hindi rules to one sentence."""
+    _info_given(ctx, s)
+    _believe(ctx, s)
     if not _TRIGGER.search(ctx.text, s.start, s.end):
         return
     for k, t in enumerate(s.tokens):

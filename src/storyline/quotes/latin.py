@@ -128,6 +128,8 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
         src = subject(ctx, s, i, midcaps)
     else:
         src, seg_start = np_before(ctx, s, i, midcaps)
+        if src is None:
+            src = _name_right_before(toks, i)
     if src is None and inner_pron is not None:
         src = inner_pron
     # 2. quote after: NP said: “Q” / NP said in a statement, “Q”
@@ -181,6 +183,7 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
         ctx.add_reported(clause_start, s.end, s, src, cue)
         return
     if src is None:
+        _said_np(ctx, s, i, j, cue, midcaps)
         return
     if ctx.lang == "en" and verb in cues.BARE_VERBS and j < len(toks):
         start_k: int | None = j
@@ -209,6 +212,35 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
             ctx.add_reported(s.start, s.end, s, src, cue)  # the sentence goes on
         else:
             ctx.add_reported(s.start, toks[seg_start - 1].start, s, src, cue)
+
+
+def _name_right_before(toks: list[Token], i: int) -> Source | None:
+    """"Bahraich superintendent of police Vipin Kumar Mishra said": when the noun phrase is
+    too long to read, the run of two to four capitalised words right before the verb."""
+    k = i
+    while k > 0 and is_cap(toks[k - 1]) and i - k < 4:
+        k -= 1
+    if i - k < 2 or (k > 0 and toks[k - 1].kind == "w" and is_cap(toks[k - 1])):
+        return None
+    if toks[k].low in cues.DEFINITE or any(t.low in ("i", "we", "he", "she") for t in toks[k:i]):
+        return None
+    return Source("named", toks[k].start, toks[i - 1].end, name=(toks[k].start, toks[i - 1].end))
+
+
+def _said_np(
+    ctx: Context, s: Sentence, i: int, j: int, cue: tuple[int, int], midcaps: frozenset[str]
+) -> None:
+    """Inverted with the source after the verb: "…, said Muliyil." / "…, said Dr X, who …"."""
+    toks = s.tokens
+    if i < 1 or toks[i - 1].kind != "p" or toks[i - 1].text not in ",—–":
+        return
+    content = word_tokens(toks[: i - 1])
+    if len(content) < 3 or any(t.kind == "q" for t in toks[: i - 1]):
+        return
+    src, _ = np_after(ctx, s, j, midcaps)
+    if src is None:
+        return
+    ctx.add_reported(s.start, toks[i - 1].start, s, src, cue)
 
 
 _INVERTED_PRONOUN = regex.compile(r"-t-(il|elle|ils|elles)")

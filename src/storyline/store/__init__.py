@@ -20,7 +20,9 @@ def open_store(url_or_path: str | Path | None) -> Store:
     * ``None`` or ``"memory://"``: a fresh :class:`MemoryStore`;
     * a file path, ``":memory:"`` or ``"sqlite:///path"``: a :class:`SQLiteStore` (created when
       missing). As in SQLAlchemy, ``sqlite:///rel/store.db`` is relative and
-      ``sqlite:////abs/store.db`` absolute; ``"sqlite://"`` is an in-memory SQLite store.
+      ``sqlite:////abs/store.db`` absolute; ``"sqlite://"`` is an in-memory SQLite store;
+    * ``postgresql://user:password@host:port/database`` (or ``postgres://``): a
+      :class:`~storyline.store.postgres.PostgresStore` (``pip install 'storyline[postgres]'``).
     """
     if url_or_path is None:
         return MemoryStore()
@@ -31,7 +33,9 @@ def open_store(url_or_path: str | Path | None) -> Store:
     if lowered == "memory://":
         return MemoryStore()
     if lowered.startswith(_POSTGRES):
-        raise StoreError("PostgreSQL backend is not available yet; use a SQLite path")
+        from storyline.store.postgres import PostgresStore
+
+        return PostgresStore(text)
     if lowered.startswith("sqlite://"):
         rest = text[len("sqlite://") :]
         if rest in ("", "/", "/:memory:"):
@@ -43,7 +47,7 @@ def open_store(url_or_path: str | Path | None) -> Store:
         scheme = text.split("://", 1)[0]
         raise StoreError(
             f"unknown store URL scheme {scheme!r} in {text!r}; use a file path, "
-            "sqlite:///path or memory://"
+            "sqlite:///path, postgresql://user@host/db or memory://"
         )
     if not text:
         raise StoreError("empty store path; give a file path such as storyline.db")

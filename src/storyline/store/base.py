@@ -1,7 +1,8 @@
 """The one ``Store`` interface every backend implements.
 
-Backends: :class:`~storyline.store.memory.MemoryStore` (tests, notebooks) and
-:class:`~storyline.store.sqlite.SQLiteStore` (default, single file, WAL, migrations).
+Backends: :class:`~storyline.store.memory.MemoryStore` (tests, notebooks),
+:class:`~storyline.store.sqlite.SQLiteStore` (default, single file, WAL, migrations) and
+:class:`~storyline.store.postgres.PostgresStore` (a server database, for scale-out).
 ``tests/test_store_contract.py`` runs the same contract over every backend.
 
 Writes happen inside ``with store.transaction():`` blocks; a backend must make each block
@@ -114,6 +115,25 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def iter_vectors(self, space: str) -> Iterator[tuple[str, np.ndarray]]: ...
+
+    def nearest_vectors(self, space: str, query: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The ``k`` vectors of ``space`` most similar to ``query`` (cosine, best first).
+
+        Exact scan by default; the PostgreSQL store answers through pgvector's HNSW index
+        (approximate) for article spaces."""
+        q = np.asarray(query, dtype=np.float32).reshape(-1)
+        ids, rows = [], []
+        for item_id, vec in self.iter_vectors(space):
+            if vec.shape == q.shape:
+                ids.append(item_id)
+                rows.append(vec)
+        if not rows or k <= 0:
+            return []
+        m = np.stack(rows)
+        norms = np.linalg.norm(m, axis=1) * (float(np.linalg.norm(q)) or 1.0)
+        sims = (m @ q) / np.where(norms > 0, norms, 1.0)
+        order = np.lexsort((np.arange(len(ids)), -sims))[:k]
+        return [(ids[int(i)], float(sims[i])) for i in order]
 
     # -- events and stories ----------------------------------------------------------------
     @abc.abstractmethod

@@ -179,6 +179,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1),
     Migration(2, "full-text index of article titles and texts (FTS5)", FTS_V2),
     Migration(3, "entities, their mentions, and claims (who said what)", ENTITY_V3),
+    Migration(
+        4,
+        "join reasons keep the named score terms that decided them",
+        ("ALTER TABLE joins ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'",),
+    ),
 )
 
 #: The schema version this storyline writes.
@@ -468,12 +473,15 @@ def join_row(j: JoinReason) -> dict[str, Any]:
     for c in ("score", "dense", "names", "time_gap_days", "best_other_score"):
         row[c] = _opt_float(row[c])
     row["new_event"] = int(bool(j.new_event))
+    row["detail"] = to_json(j.detail or {}, "join detail")
     return row
 
 
 def join_from_row(r: Row) -> JoinReason:
     row = {c: r[c] for c in JOIN_COLUMNS}
-    return JoinReason(**{**row, "new_event": bool(row["new_event"])})
+    return JoinReason(
+        **{**row, "new_event": bool(row["new_event"]), "detail": from_json(row["detail"], {})}
+    )
 
 
 @_validated

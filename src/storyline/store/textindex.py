@@ -34,6 +34,29 @@ _B = 0.75
 _WEIGHTS = (TITLE_WEIGHT, BODY_WEIGHT)
 
 
+def phrase_idf(n_docs: int, n_with: int) -> float:
+    """FTS5's idf of a phrase found in ``n_with`` of ``n_docs`` documents (floored at 1e-6)."""
+    value = math.log((n_docs - n_with + 0.5) / (n_with + 0.5))
+    return value if value > 0 else 1e-6
+
+
+def bm25(
+    counts: list[tuple[int, int] | None], idf: list[float], length: int, avgdl: float
+) -> float:
+    """FTS5's bm25 of one document: ``counts[i]`` = (title, body) hits of phrase ``i``.
+
+    Shared by every backend that ranks outside SQLite's FTS5 (memory, PostgreSQL), so they
+    agree with it to the last bit of the arithmetic.
+    """
+    norm = _K1 * (1 - _B + _B * length / avgdl)
+    score = 0.0
+    for c, w in zip(counts, idf, strict=True):
+        if c:
+            freq = c[0] * _WEIGHTS[0] + c[1] * _WEIGHTS[1]
+            score += w * (freq * (_K1 + 1.0)) / (freq + norm)
+    return score
+
+
 @dataclass
 class _Doc:
     row: Any  # the row object indexed (compared by identity)
@@ -192,20 +215,11 @@ class TextIndex:
             found = {aid for aid in found if filters.passes(self._docs[aid].row)}
         n_docs = len(self._docs)
         avgdl = self._tokens / n_docs
-        idf = []
-        for h in hits:
-            value = math.log((n_docs - len(h) + 0.5) / (len(h) + 0.5))
-            idf.append(value if value > 0 else 1e-6)
+        idf = [phrase_idf(n_docs, len(h)) for h in hits]
         scored = []
         for aid in found:
             doc = self._docs[aid]
-            norm = _K1 * (1 - _B + _B * doc.length / avgdl)
-            score = 0.0
-            for h, w in zip(hits, idf, strict=True):
-                counts = h.get(aid)
-                if counts:
-                    freq = counts[0] * _WEIGHTS[0] + counts[1] * _WEIGHTS[1]
-                    score += w * (freq * (_K1 + 1.0)) / (freq + norm)
+            score = bm25([h.get(aid) for h in hits], idf, doc.length, avgdl)
             scored.append((-score, doc.seq, aid))
         scored.sort()
         return [(aid, -neg) for neg, _, aid in scored[:limit]]

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 import regex
 
 from storyline.model import RemovedLine
+from storyline.text.furniture import mark_furniture, strip_inline_furniture
+from storyline.text.repair import Repair, repair_text
 from storyline.text.unicode import normalize_unicode
 
 log = logging.getLogger(__name__)
@@ -176,6 +178,7 @@ MIN_DUP_WORDS = 6  # a lead line must be at least this long to be dropped as a d
 class CleanResult:
     text: str
     removed: list[RemovedLine] = field(default_factory=list)
+    repair: Repair = field(default_factory=Repair)  # mojibake / HTML entities repaired first
 
 
 # --------------------------------------------------------------------------- line helpers
@@ -450,6 +453,8 @@ def _mark_orphan_headlines(lines: list[str], removed: dict[int, str]) -> None:
 # "SUBSCRIBE NOW" also appears mid-story, so it only counts in the last two thirds.
 _PAYWALL_CLOSE = re.compile(r"^(?:support our journalism|become a (?:member|subscriber))[.!]?$", _I)
 _PAYWALL_ANY = re.compile(r"^subscribe now[.!]?$", _I)
+# reporting after a "SUBSCRIBE NOW" box: the story goes on (reader comments do not say "said")
+_STORY_GOES_ON = re.compile(r"[“\"][^”\"]{20,}[”\"]|\b(?:said|told|added|according to)\b", _I)
 
 
 def _mark_after_paywall(lines: list[str], removed: dict[int, str]) -> None:
@@ -457,6 +462,8 @@ def _mark_after_paywall(lines: list[str], removed: dict[int, str]) -> None:
     n = len(lines)
     for i in range(n - 1, 2, -1):
         line = lines[i].strip()
+        if _PAYWALL_ANY.match(line) and any(_STORY_GOES_ON.search(x) for x in lines[i + 1 :]):
+            continue  # a mid-story box: the reporting goes on below it
         if _PAYWALL_CLOSE.match(line) or (i > n // 3 and _PAYWALL_ANY.match(line)):
             for j in range(i, n):
                 if lines[j]:
@@ -468,10 +475,12 @@ def clean_text(text: str, lang: str | None = None) -> CleanResult:
     """Normalise ``text`` and drop boilerplate lines; return the text and what was dropped.
 
     ``lang`` is advisory (every rule runs for every language); it is logged only.
+    Mojibake and HTML entities are repaired before anything else (:mod:`.repair`).
     """
+    text, repair = repair_text(text)
     text = normalize_unicode(text)
     if not text:
-        return CleanResult("", [])
+        return CleanResult("", [], repair)
     lines = text.split("\n")
     removed: dict[int, str] = {}
     for i, line in enumerate(lines):
@@ -481,6 +490,7 @@ def clean_text(text: str, lang: str | None = None) -> CleanResult:
                 removed[i] = rule
     _mark_blocks(lines, removed)
     _mark_after_paywall(lines, removed)
+    mark_furniture(lines, removed)
     replace = _mark_lead_duplicates(lines, removed)
     _mark_orphan_headlines(lines, removed)
 
@@ -494,6 +504,8 @@ def clean_text(text: str, lang: str | None = None) -> CleanResult:
             evidence.append(RemovedLine(replace[i], "repeated-caption"))
             line = replace[i]
         if line:
+            line, cut = strip_inline_furniture(line)
+            evidence.extend(cut)
             credits = [m.group(0).strip() for m in _CREDIT_INLINE.finditer(line)]
             if credits:
                 line = _CREDIT_INLINE.sub("", line).strip()
@@ -502,4 +514,4 @@ def clean_text(text: str, lang: str | None = None) -> CleanResult:
     cleaned = _BLANK_RUN.sub("\n\n", "\n".join(out)).strip()
     if evidence:
         log.debug("clean_text(lang=%s): removed %d line(s)", lang, len(evidence))
-    return CleanResult(cleaned, evidence)
+    return CleanResult(cleaned, evidence, repair)

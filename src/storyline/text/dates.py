@@ -347,20 +347,40 @@ def publication_date(
     *,
     hint: str | None = None,
     hint_origin: str | None = None,
+    hint_confidence: float | None = None,
+    crawl_date: str | None = None,
     title: str | None = None,
     lang: str | None = None,
     today: dt.date | None = None,
 ) -> DateInfo:
-    """The publication date: from ``hint`` when given, else estimated from the text."""
+    """The publication date: from ``hint`` when given, else estimated from the text.
+
+    ``hint_confidence`` is the reader's own confidence in its hint (a web page's date is
+    decided from several signals and calibrated, see :mod:`storyline.ingest.pagedate`); a
+    hint given as is (a JSON field, a header line) gets :data:`HINT_CONFIDENCE`.
+    ``crawl_date`` (a WARC record's date) is never taken as the publication date: it only
+    bounds the estimate from above.
+    """
     now = _today(today)
     if hint and hint.strip():
         value = _parse_hint(hint, lang, now)
         if value is not None:
             value = validate_date(value, now)
             origin = hint_origin or "date hint"
-            return DateInfo(value, HINT_CONFIDENCE, False, f'{origin} "{hint.rstrip()}"',
-                            _granularity(value))
+            conf = HINT_CONFIDENCE if hint_confidence is None else float(hint_confidence)
+            shown = hint.rstrip() if len(hint) <= 40 else hint[:40] + "…"
+            evidence = origin if origin.startswith("html page") else f'{origin} "{shown}"'
+            return DateInfo(value, round(conf, 2), False, evidence, _granularity(value))
         log.info("unparseable date hint %r (%s); estimating from the text", hint, hint_origin)
+    crawl = _parse_partial(crawl_date) if crawl_date else None
+    if crawl is not None and crawl[1] and crawl[2]:
+        crawled = dt.date(crawl[0], crawl[1], crawl[2])
+        est = _estimate(text, title, lang, min(now, crawled))
+        note = f"crawled {crawled.isoformat()} (a crawl date bounds the publication date)"
+        if est.latest is None or est.latest > crawled.isoformat():
+            est.latest = crawled.isoformat()
+        est.evidence = f"{est.evidence}; {note}"
+        return est
     return _estimate(text, title, lang, now)
 
 

@@ -50,6 +50,7 @@ from storyline.text.dumplines import (
     title_like,
     words,
 )
+from storyline.text.furniture import mark_furniture
 from storyline.text.sitelines import FURNITURE_PAGES
 from storyline.text.unicode import normalize_unicode
 
@@ -116,6 +117,7 @@ def rule_hits(lines: Sequence[str]) -> list[str | None]:
         if rule:
             removed[i] = rule
     _mark_blocks(list(lines), removed)
+    mark_furniture(list(lines), removed)
     return [removed.get(i) for i in range(len(lines))]
 
 

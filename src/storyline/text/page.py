@@ -27,10 +27,14 @@ from storyline.text.dump import (
     page_lines,
 )
 from storyline.text.dumplines import LineModel, default_model, headline_shaped, norm_line
+from storyline.text.repair import Repair, repair_text
 from storyline.text.sitelines import SiteLines
 from storyline.text.unicode import normalize_unicode
 
 __all__ = ["PageText", "clean_page"]
+
+MIN_LINES = 4  # a page dump has at least this many non-empty lines
+MIN_WORDS = 5  # an extracted article shorter than this is no article: the text is kept whole
 
 @dataclass
 class PageText:
@@ -38,6 +42,7 @@ class PageText:
     removed: list[RemovedLine] = field(default_factory=list)
     title: str | None = None  # the headline found (None: none found, or not looked for)
     dump: dict[str, Any] | None = None  # what the dump extraction did (None: not a dump)
+    repair: Repair = field(default_factory=Repair)  # mojibake / entity repairs
 
 
 def clean_page(
@@ -59,29 +64,29 @@ def clean_page(
     record that came with its own title: an article someone already extracted).
     """
     model = model or default_model()
-    text = normalize_unicode(raw_text)
+    fixed, repair = repair_text(raw_text)  # mojibake and entities first, as clean_text does
+    text = normalize_unicode(fixed)
     lines = page_lines(text)
     if title_line and title_line.strip():
-        lines = [normalize_unicode(title_line), *lines]
-    if dumps and len(lines) >= 3:
+        lines = [normalize_unicode(repair_text(title_line)[0]), *lines]
+    if dumps and len(lines) >= MIN_LINES:
         keys = [norm_line(s) for s in lines]
         counts = None
         if sites is not None and site:
-            counts = sites.counts(site, keys)
-            sites.observe(site, keys)  # every candidate page counts, dump or not
+            counts = sites.lookup_and_observe(site, keys)  # every candidate page counts
         d = analyse(lines, counts, model)
-        if is_dump(d, model):
-            found = dump_result(d, model)
+        found = dump_result(d, model) if is_dump(d, model) else None
+        if found is not None and len(found.text.split()) >= MIN_WORDS:
             res = clean_text(found.text, lang)
             info = {
                 "site": site, "lines": len(lines), "headline_line": d.headline,
                 "article_lines": [d.start, d.end] if d.start is not None else None,
                 "model": model.version,
             }
-            return PageText(res.text, found.removed + res.removed, found.title, info)
+            return PageText(res.text, found.removed + res.removed, found.title, info, repair)
         if not title_line and d.headline == 0 and d.start == 1 and headline_shaped(lines[0]):
             # not a dump, but a headline line right above the article (no blank line after)
             res = clean_text(text.split("\n", 1)[1], lang)
-            return PageText(res.text, res.removed, lines[0])
-    res = clean_text(text, lang)
-    return PageText(res.text, res.removed)
+            return PageText(res.text, res.removed, lines[0], None, repair)
+    res = clean_text(raw_text, lang)
+    return PageText(res.text, res.removed, None, None, res.repair)

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,6 +34,7 @@ SPACE = "site-lines"
 NO_SITE = "*"
 FURNITURE_PAGES = 2
 MAX_KEYS = 30_000
+_MARK = 0x7FC05354  # a quiet-NaN bit pattern heading every packed table
 
 
 def line_hash(key: str) -> int:
@@ -61,21 +63,30 @@ class SiteLines:
         self.sites: dict[str, dict[int, int]] = {}
         self.pages: dict[str, int] = {}
         self.dirty: set[str] = set()
+        self._lock = threading.RLock()
 
     def counts(self, site: str, keys: Iterable[str]) -> list[int]:
         """On how many earlier pages of ``site`` each line key occurred."""
         table = self.sites.get(site, {})
         return [table.get(line_hash(k), 0) if k else 0 for k in keys]
 
+    def lookup_and_observe(self, site: str, keys: Sequence[str]) -> list[int]:
+        """:meth:`counts` then :meth:`observe`, as one step (ingest threads share the table)."""
+        with self._lock:
+            out = self.counts(site, keys)
+            self.observe(site, keys)
+        return out
+
     def observe(self, site: str, keys: Iterable[str]) -> None:
         """Count one page of ``site`` holding these line keys."""
-        table = self.sites.setdefault(site, {})
-        for h in {line_hash(k) for k in keys if k}:
-            table[h] = table.get(h, 0) + 1
-        self.pages[site] = self.pages.get(site, 0) + 1
-        self.dirty.add(site)
-        if len(table) > self.max_keys:
-            self._prune(table)
+        with self._lock:
+            table = self.sites.setdefault(site, {})
+            for h in {line_hash(k) for k in keys if k}:
+                table[h] = table.get(h, 0) + 1
+            self.pages[site] = self.pages.get(site, 0) + 1
+            self.dirty.add(site)
+            if len(table) > self.max_keys:
+                self._prune(table)
 
     def _prune(self, table: dict[int, int]) -> None:
         floor = 1
@@ -86,22 +97,25 @@ class SiteLines:
 
     # -- persistence -----------------------------------------------------------------------
     def pack(self, site: str) -> np.ndarray:
-        """One site's table as a float32 vector (uint32 pairs hash, count; page count first)."""
+        """One site's table as a float32 vector of uint32 words: a NaN marker (so that no
+        store ever reads it as an embedding), the page count, the key count, then (hash,
+        count) pairs."""
         table = self.sites.get(site, {})
-        arr = np.empty(2 + 2 * len(table), dtype=np.uint32)
-        arr[0], arr[1] = self.pages.get(site, 0), len(table)
+        arr = np.empty(3 + 2 * len(table), dtype=np.uint32)
+        arr[0], arr[1], arr[2] = _MARK, self.pages.get(site, 0), len(table)
         if table:
-            arr[2::2] = np.fromiter(table.keys(), dtype=np.uint32, count=len(table))
-            arr[3::2] = np.fromiter(table.values(), dtype=np.uint32, count=len(table))
+            arr[3::2] = np.fromiter(table.keys(), dtype=np.uint32, count=len(table))
+            arr[4::2] = np.fromiter(table.values(), dtype=np.uint32, count=len(table))
         return arr.view(np.float32)
 
     def unpack(self, site: str, vec: np.ndarray) -> None:
         arr = np.asarray(vec, dtype=np.float32).view(np.uint32)
-        if len(arr) < 2 or len(arr) != 2 + 2 * int(arr[1]):
+        if len(arr) < 3 or arr[0] != _MARK or len(arr) != 3 + 2 * int(arr[2]):
             raise StorylineError(f"stored site-furniture table for {site!r} is damaged; "
                                  "delete the 'site-lines' vectors to relearn it")
-        self.pages[site] = int(arr[0])
-        self.sites[site] = dict(zip(arr[2::2].tolist(), arr[3::2].tolist(), strict=True))
+        with self._lock:
+            self.pages[site] = int(arr[1])
+            self.sites[site] = dict(zip(arr[3::2].tolist(), arr[4::2].tolist(), strict=True))
 
     def load_packed(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
         for site, vec in items:
@@ -109,8 +123,9 @@ class SiteLines:
 
     def take_dirty(self) -> dict[str, np.ndarray]:
         """Packed tables of the sites changed since the last call (to write to the store)."""
-        out = {s: self.pack(s) for s in sorted(self.dirty)}
-        self.dirty.clear()
+        with self._lock:
+            out = {s: self.pack(s) for s in sorted(self.dirty)}
+            self.dirty.clear()
         return out
 
     def to_disk(self, path: str | Path) -> None:

@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
@@ -107,10 +107,17 @@ def metrics(state: State) -> dict[str, Any]:
 
 
 # -- stories and events --------------------------------------------------------------------
-@router.get("/stories", tags=["stories"], summary="Stories, newest activity first")
+@router.get("/stories", tags=["stories"], summary="Stories (2+ articles first, newest first)")
 def list_stories(
     state: State,
     lang: Annotated[str | None, Query(description="Only stories with articles in it")] = None,
+    sort: Annotated[
+        Literal["default", "latest", "size", "span"],
+        Query(description="default: 2+ articles first by latest activity; size; span; latest"),
+    ] = "default",
+    min_articles: Annotated[
+        int, Query(ge=1, le=1_000_000, description="Hide smaller stories (2: no one-article ones)")
+    ] = 1,
     entity: Annotated[
         str | None,
         Query(description="Only stories naming this entity (id, name or alias in any script)"),
@@ -121,7 +128,7 @@ def list_stories(
     """With ``entity``, each story also has ``entity_articles``: its articles naming it."""
 
     def load(sl: Storyline) -> tuple[list[Story], dict[str, int]]:
-        stories = sl.stories(lang=lang or None)
+        stories = sl.stories(lang=lang or None, sort=sort, min_articles=min_articles)
         if not entity:
             return stories, {}
         naming = dict(sl.entity(entity).stories)
@@ -195,8 +202,7 @@ def list_articles(
 
     def load(sl: Storyline) -> tuple[list[dict[str, Any]], int]:
         rows = [
-            article_dict(a, brief=True)
-            for a in sl.articles(**filters, limit=limit, offset=offset)
+            article_dict(a, brief=True) for a in sl.articles(**filters, limit=limit, offset=offset)
         ]
         total = sl.store.count_articles() if not filters else sum(1 for _ in sl.articles(**filters))
         return rows, total
@@ -317,7 +323,9 @@ def _ingest(state: WebState, docs: Iterator[RawDoc | Quarantined]) -> dict[str, 
         state.ingest_requests += 1
         report = state.sl.ingest_docs(docs)
     logger.info(
-        "ingest: %d read, %d accepted, %d quarantined", report.read, report.accepted,
+        "ingest: %d read, %d accepted, %d quarantined",
+        report.read,
+        report.accepted,
         report.quarantined,
     )
     return report.as_dict()

@@ -9,7 +9,7 @@ are in :mod:`storyline.web.routes_people`.
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -20,6 +20,7 @@ from storyline.api_people import quote_conflicts
 from storyline.entities import Entity
 from storyline.errors import NotFoundError, StorylineError
 from storyline.model import MergeLogEntry
+from storyline.timeanchor import anchored_times
 from storyline.web.app import WebState, state_of
 from storyline.web.people import (
     Resolver,
@@ -70,14 +71,21 @@ def stories_page(
     state: State,
     lang: str | None = None,
     entity: Annotated[str, Query(max_length=200)] = "",
+    sort: Literal["default", "latest", "size", "span"] = "default",
+    single: Literal["show", "hide"] = "show",
     limit: Limit = 30,
     offset: Offset = 0,
 ) -> Response:
     entity = entity.strip()
 
     def load(sl: Storyline) -> dict[str, Any]:
-        every = sl.stories()
-        shown = [s for s in every if not lang or lang in s.languages]
+        every = sl.stories(sort=sort)
+        shown = [
+            s
+            for s in every
+            if (not lang or lang in s.languages)
+            and (single == "show" or sum(s.languages.values()) >= 2)
+        ]
         found, naming, error = None, {}, None
         if entity:
             try:
@@ -100,7 +108,7 @@ def stories_page(
         }
 
     ctx = state.run(load)
-    ctx.update(lang=lang or "", entity=entity, limit=limit, offset=offset)
+    ctx.update(lang=lang or "", entity=entity, sort=sort, single=single, limit=limit, offset=offset)
     return render(request, "stories.html", ctx)
 
 
@@ -194,8 +202,11 @@ def article_page(request: Request, state: State, ref: str) -> Response:
         a = sl.article(ref)
         resolver = Resolver(sl)
         quotes = sl.quotes(article=a.id)
+        times, anchor = anchored_times(sl.store, a)
         return {
             "article": a,
+            "times": times,
+            "times_note": anchor.note,
             "event": sl.store.get_event(a.event_id) if a.event_id else None,
             "story": sl.store.get_story(a.story_id) if a.story_id else None,
             "original": sl.store.get_article(a.dup_of) if a.dup_of else None,
@@ -216,8 +227,12 @@ def quarantine_page(
     request: Request, state: State, limit: Limit = 100, offset: Offset = 0
 ) -> Response:
     items = state.run(lambda sl: sl.quarantine())
-    ctx = {"items": items[offset : offset + limit], "total": len(items), "limit": limit,
-           "offset": offset}
+    ctx = {
+        "items": items[offset : offset + limit],
+        "total": len(items),
+        "limit": limit,
+        "offset": offset,
+    }
     return render(request, "quarantine.html", ctx)
 
 
@@ -238,10 +253,16 @@ def search_page(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Offset = 0,
 ) -> Response:
-    params = SearchParams(q.strip(), kind, mode, lang, date_from, date_to, source, story, event,
-                          entity.strip())
-    ctx: dict[str, Any] = {"p": params, "limit": limit, "offset": offset, "result": None,
-                           "error": None}
+    params = SearchParams(
+        q.strip(), kind, mode, lang, date_from, date_to, source, story, event, entity.strip()
+    )
+    ctx: dict[str, Any] = {
+        "p": params,
+        "limit": limit,
+        "offset": offset,
+        "result": None,
+        "error": None,
+    }
     if params.q:
         try:
             ctx["result"] = run_search(state, params, limit=limit, offset=offset)

@@ -1,0 +1,272 @@
+"""Last pass over Latin-script mentions on real news: whole names, and no common words.
+
+The capitalised-phrase rules of :mod:`storyline.entities.latin` cut and over-collect on real
+news. This pass, run at the end of :func:`storyline.entities.mentions.extract_mentions`:
+
+* **joins names cut at a conjunction or "of"** — "Ministry of Health" + "and" + "Family
+  Welfare" is the *Ministry of Health and Family Welfare*; "All India Institute" + "of" +
+  "Medical Sciences" one institute — when the first part is an organisation (an
+  organisation head word, or "X of Y") and the second has no name evidence of its own;
+* **drops capitalised common words** — a phrase whose every word is an ordinary English
+  word (``resources/en_common.txt.gz``, built from corpus statistics by
+  ``scripts/build_en_common.py``), or an organisation head with only such words before it:
+  "Medical College", "Civil Hospital", "State Governments", "Family Welfare", "Former".
+  A gazetteer entry, a name the caller already knows, or a person's title keeps it;
+* **drops products and codes** — apps and platforms (WhatsApp, Aarogya Setu: products, not
+  news actors) and acronyms with digits (FY20) or that spell a common word (HOURS).
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+from storyline.entities.keys import name_key
+from storyline.entities.lexicon import LATIN_ORG_HEADS
+from storyline.entities.mentions import Mention
+from storyline.entities.personal import is_given
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["PRODUCTS", "common_words", "sieve"]
+
+# apps, platforms and products: not news actors (the gold rules of the project say so)
+PRODUCTS = frozenset(w.casefold() for w in (
+    "WhatsApp", "Facebook", "Twitter", "Instagram", "YouTube", "Telegram", "TikTok", "Zoom",
+    "Aarogya Setu", "Google Meet", "Skype", "Signal", "Snapchat", "LinkedIn", "Koo",
+    "ShareChat", "Netflix", "Amazon Prime", "Hotstar", "Paytm", "PhonePe", "Google Pay",
+    "Android", "iPhone", "Windows",
+))
+_FUNCTION = frozenset(["of", "and", "the", "&", "for", "in", "on", "to", "a", "an"])
+# modifiers that make an organisation head generic ("National Institute", "Government
+# Hospital") unless a name word comes with them
+_GENERIC_WORDS = """national state central union district municipal regional general government govt
+civil medical public private local indian international primary community new main city town
+village zonal divisional special senior junior"""
+_GENERIC = frozenset(_GENERIC_WORDS.split())
+_KEEPING_EVIDENCE = frozenset(["gazetteer", "known", "title", "names", "partial"])
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Ordinary English words (lower case), from the shipped corpus statistics."""
+    try:
+        ref = resources.files("storyline.resources").joinpath("en_common.txt.gz")
+        with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+            return frozenset(w.strip() for w in fh if w.strip() and not w.startswith("#"))
+    except FileNotFoundError:
+        logger.warning("en_common.txt.gz missing: capitalised common words are kept")
+        return frozenset()
+
+
+def _content(m: Mention) -> list[str]:
+    return [w for w in m.surface.replace("-", " ").split() if w.casefold() not in _FUNCTION]
+
+
+def _orgish(m: Mention) -> bool:
+    low = [w.casefold() for w in m.surface.split()]
+    return m.type == "ORG" or (len(low) > 1 and (low[-1] in LATIN_ORG_HEADS
+                                                 or low[0] in LATIN_ORG_HEADS))
+
+
+def _weak(m: Mention) -> bool:
+    return m.lex_id is None and m.evidence not in _KEEPING_EVIDENCE and not m.is_role
+
+
+def _join(text: str, ms: list[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    for m in ms:
+        if out and m.script == "Latn" and out[-1].script == "Latn":
+            prev = out[-1]
+            gap = text[prev.end : m.start]
+            low_prev = prev.surface.casefold().split()
+            joins_and = gap in (" and ", " & ") and " of " in prev.surface and _weak(m)
+            joins_of = (gap == " of " and low_prev and low_prev[-1] in LATIN_ORG_HEADS
+                        and _weak(m) and m.type != "PLACE")
+            if (joins_and or joins_of) and _orgish(prev) and not prev.is_role:
+                surface = text[prev.start : m.end]
+                key = " ".join(name_key(tuple(surface.replace("-", " ").split())))
+                out[-1] = replace(prev, surface=surface, end=m.end, type="ORG", key=key,
+                                  evidence="head", lex_id=None, weight=max(prev.weight, 1.5))
+                continue
+        out.append(m)
+    return out
+
+
+# heads of unique governing bodies: "Health Ministry", "Railway Board", "World Bank" are
+# names although every word is ordinary; "Medical College", "Civil Hospital" are not
+_BODY_HEAD_WORDS = """ministry board commission bank council court guards guard police army navy
+force tribunal assembly parliament cabinet secretariat directorate bureau agency authority
+federation"""
+_BODY_HEADS = frozenset(_BODY_HEAD_WORDS.split())
+
+
+def _generic(m: Mention, common: frozenset[str]) -> bool:
+    words = _content(m)
+    if not words or not common:
+        return False
+    low = [w.casefold().strip(".,’'") for w in words]
+    if len(low) >= 2 and low[-1] in _BODY_HEADS:
+        return False
+    if m.type == "PERSON" and m.evidence == "caps" and len(low) >= 2 and any(
+            w in common for w in low) and not is_given(words[0]):
+        return True  # "Tenth Sikh", "Sheep Husbandary", "United Cycle": not a person's name
+    if all(w in common for w in low):
+        return True
+    # an organisation head with only generic/common words before it
+    if m.type == "ORG" and low[-1] in LATIN_ORG_HEADS and len(low) <= 3:
+        return all(w in common or w in _GENERIC for w in low[:-1])
+    return False
+
+
+_PLACE_PREP = regex.compile(
+    r"(?:\b(?:in|at|near|from|across|outside|around|towards|via|between|and|of)\s+(?:the\s+)?$)",
+    regex.I,
+)
+
+
+def _place_cue(text: str, m: Mention) -> bool:
+    """An untyped name after a locative preposition ("in Yavatmal", "near Bathinda")."""
+    before = text[max(0, m.start - 16) : m.start]
+    if not _PLACE_PREP.search(before):
+        return False
+    if regex.search(r"\band\s+$", before, regex.I):  # "Wardha, Yavatmal and Amravati"
+        return regex.search(r"\b(?:in|at|near|from)\s+[A-Z]", text[max(0, m.start - 80) :
+                                                                m.start]) is not None
+    return not regex.search(r"\bof\s+$", before) or m.start - 16 < 0
+
+
+# honorifics and titles written before a person's name that are not part of it
+_HONORIFIC_WORDS = """giani mufti maulana jathedar sant swami pandit pt dr baba sadhvi acharya
+mahant sheikh haji hafiz sardar shri smt kumari sri range mahatma"""
+_HONORIFICS = frozenset(_HONORIFIC_WORDS.split())
+_ACRONYM = regex.compile(r"[A-Z]{2,5}")
+
+
+def _strip_titles(m: Mention, common: frozenset[str]) -> Mention:
+    """"CMO Dr Ashok Shukla" → "Ashok Shukla"; "Giani Raghbir Singh" → "Raghbir Singh"."""
+    words = m.surface.split(" ")
+    k = 0
+    while len(words) - k > 2 and (words[k].casefold().rstrip(".") in _HONORIFICS
+                                  or _ACRONYM.fullmatch(words[k])
+                                  or words[k].casefold() in common):
+        k += 1
+    if k == 0:
+        return m
+    cut = len(" ".join(words[:k])) + 1
+    surface = m.surface[cut:]
+    key = " ".join(name_key(tuple(surface.replace("-", " ").split())))
+    return replace(m, surface=surface, start=m.start + cut, key=key,
+                   title=m.title or words[k - 1])
+
+
+def _modifier_acronyms(text: str, ms: list[Mention]) -> set[str]:
+    """Acronyms used mostly as a modifier of a lower-case noun ("ASHA workers", "PDS shops",
+    "RNA extraction"): a kind of thing, not an organisation."""
+    out: set[str] = set()
+    for a in {m.surface for m in ms if m.script == "Latn" and _ACRONYM.fullmatch(m.surface)}:
+        uses = [mm.end for mm in ms if mm.surface == a]
+        mod = sum(1 for e in uses if regex.match(r"[\s-]+\d*\s*[a-z]{3,}", text[e : e + 20])
+                  and not regex.match(r"\s+(?:and|or|of|in|on|at|to|for|with|said|has|have|had|"
+                                      r"is|was|will|would|which|who|that|the|a|an)\b",
+                                      text[e : e + 20]))
+        if mod * 2 > len(uses):
+            out.add(a)
+    return out
+
+
+_AGENT = regex.compile(
+    r"(?<![\p{L}\p{M}])(?P<n>(?:[\p{Devanagari}]+\.?\s+){0,3}[\p{Devanagari}]+)\s+ने\s+"
+    r"(?:[\p{Devanagari}]+\s+){0,6}?(?:कहा|बताया|बतलाया|दावा किया|जानकारी दी|आरोप लगाया)"
+    r"(?![\p{L}\p{M}])"
+)
+_DEVA_TITLES = frozenset(["डॉ", "डॉ.", "डा.", "डा", "श्री", "श्रीमती", "सुश्री", "प्रो", "प्रो.",
+                          "कुमारी", "स्व", "स्व."])
+
+
+def _deva_agents(text: str, ms: list[Mention]) -> list[Mention]:
+    """"सुनील दोहरे ने बताया": two or three uncommon words before the agent marker of a speech
+    verb name a person (the extractor's lists miss most given names and surnames)."""
+    from storyline.entities.lexicon import DEVA_NEVER, DEVA_ORG_HEADS, DEVA_PLACE_HEADS
+
+    taken = [(m.start, m.end) for m in ms]
+    out: list[Mention] = []
+    for m in _AGENT.finditer(text):
+        words = m.group("n").split()
+        starts = [m.start("n") + x.start() for x in regex.finditer(r"\S+", m.group("n"))]
+        k = len(words)
+        # the name: the trailing words that are not common words, titles or heads
+        while k > 0 and words[k - 1] not in DEVA_NEVER and words[k - 1] not in _DEVA_TITLES \
+                and words[k - 1] not in DEVA_ORG_HEADS and words[k - 1] not in DEVA_PLACE_HEADS:
+            k -= 1
+        name = words[k:]
+        if not 2 <= len(name) <= 3:
+            continue
+        a = starts[k]
+        b = m.end("n")
+        if any(x < b and a < y for x, y in taken):
+            continue
+        surface = text[a:b]
+        key = " ".join(name_key(tuple(name)))
+        if key:
+            out.append(Mention(surface, a, b, "PERSON", "Deva", key, "agent", 1.0))
+    return out
+
+
+def _deva_generic(m: Mention) -> bool:
+    """"स्वास्थ्य विभाग", "राजकीय मेडिकल कॉलेज": an organisation head after ordinary words."""
+    from storyline.entities.lexicon import DEVA_NEVER, DEVA_ORG_HEADS
+
+    words = m.surface.split()
+    if m.type != "ORG" or m.lex_id is not None or m.evidence in ("gazetteer", "known", "acronym"):
+        return False
+    if len(words) < 2:
+        return False
+    return all(w in DEVA_NEVER or w in DEVA_ORG_HEADS or w in _DEVA_COMMONISH for w in words)
+
+
+# everyday words the corpus list misses that come before organisation heads
+_DEVA_COMMONISH = frozenset(["स्वास्थ्य", "मेडिकल", "स्वयंसेवी", "पुलिस", "जिला", "जिले", "नगर",
+                             "सरकारी", "राज्य", "केंद्रीय", "अस्पताल", "कॉलेज", "विभाग"])
+
+
+def sieve(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions with Latin names joined and common words, products and codes dropped."""
+    ms = _join(text, mentions)
+    if "ने" in text:
+        ms = sorted([*ms, *_deva_agents(text, ms)], key=lambda m: m.start)
+    modifiers = _modifier_acronyms(text, ms)
+    common = common_words()
+    out: list[Mention] = []
+    for m in ms:
+        if m.script == "Deva" and _deva_generic(m):
+            continue
+        if m.script != "Latn" or m.is_role:
+            out.append(m)
+            continue
+        s = m.surface.casefold()
+        if s in PRODUCTS or s.removeprefix("the ") in PRODUCTS:
+            continue
+        if m.lex_id is not None or m.evidence in ("gazetteer", "known"):
+            out.append(m)
+            continue
+        if m.surface in modifiers:
+            continue
+        if m.type == "PERSON":
+            m = _strip_titles(m, common_words())
+        words = m.surface.split()
+        if len(words) == 1 and any(ch.isdigit() for ch in words[0]):
+            continue  # FY20, CY20, COVID19: codes, not names
+        if len(words) == 1 and words[0].isupper() and words[0].casefold() in common:
+            continue  # "HOURS": a shouted common word
+        if m.evidence not in ("title", "names", "partial") and _generic(m, common):
+            continue
+        if m.type == "OTHER" and m.evidence == "caps" and _place_cue(text, m):
+            m = replace(m, type="PLACE", weight=0.7)
+        out.append(m)
+    return out
