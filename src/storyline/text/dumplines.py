@@ -228,7 +228,7 @@ HEAD_FEATURES = (
     "bias", "title_like", "len", "words_4_20", "sent_end", "colon_end", "capitals", "all_caps",
     "digits", "menu", "url", "date", "glued", "site_repeat", "doc_repeat", "comments", "first",
     "distance", "nearest", "body_overlap", "lead_overlap", "shared_words", "body_logit",
-    "prose", "kicker", "shaped",
+    "prose", "kicker", "shaped", "short", "over_standfirst",
 )
 
 
@@ -315,6 +315,10 @@ def head_features(lines: Lines, c: int, start: int, body: Sequence[int], z: np.n
         float(c + 1 < start and title_like(lines.text[c + 1])
               and len(words(lines.text[c + 1])) > n),
         float(headline_shaped(s, lines.site_repeat[c])),
+        float(n <= 6),
+        # a headline over a longer summary line that has no final full stop
+        float(n >= 7 and c + 1 < start and title_like(lines.text[c + 1])
+              and len(words(lines.text[c + 1])) > n),
     ]
 
 
