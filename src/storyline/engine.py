@@ -36,6 +36,8 @@ from storyline.pipeline.prefetch import Prepared, batched, ordered_map, prepare_
 from storyline.pipeline.stages import default_pipeline
 from storyline.quotes import Claim
 from storyline.store.base import Store
+from storyline.text.sitelines import SPACE as SITE_LINES
+from storyline.text.sitelines import SiteLines
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,11 @@ class Engine(WriteGuard):
     ) -> None:
         self.store = store
         self.encoder = encoder
-        self.pipeline = pipeline or default_pipeline()
+        self.sites = SiteLines()  # text-dump furniture learnt per site, persisted per batch
+        self.sites.load_packed(store.iter_vectors(SITE_LINES))
+        self._site_tables: dict[int, dict[str, np.ndarray]] = {}  # per prepared batch
+        self._sites_out: dict[str, np.ndarray] = {}  # to write with the batch being committed
+        self.pipeline = pipeline or default_pipeline(self.sites)
         self.batch_size = batch_size
         self.workers = workers  # threads preparing the next batches; 0: all in this thread
         self.space = f"article:{encoder.name}"
@@ -185,10 +191,14 @@ class Engine(WriteGuard):
         return now
 
     def _prepare(self, docs: list[RawDoc | Quarantined]) -> Prepared:
-        return prepare_batch(self.pipeline, self.encoder, docs)
+        prep = prepare_batch(self.pipeline, self.encoder, docs)
+        # the site table as this batch left it, written in the batch's own transaction
+        self._site_tables[id(prep)] = self.sites.take_dirty()
+        return prep
 
     def _commit(self, prep: Prepared, report: IngestReport) -> None:
         """Near-duplicates, entities, clustering and the one-transaction write of a batch."""
+        self._sites_out = self._site_tables.pop(id(prep), {})
         for k, v in prep.timings.items():
             report.timings[k] = report.timings.get(k, 0.0) + v
         report.read += prep.read
@@ -447,6 +457,8 @@ class Engine(WriteGuard):
                 self.store.set_meta("undated_articles", (known + undated_now)[-MAX_UNDATED:])
             for q in quarantine:
                 self.store.put_quarantine(storable(q))
+            self.store.put_vectors(SITE_LINES, self._sites_out)
+            self._sites_out = {}
             if ann is not None:
                 self.annotator.write(ann)
             for a in articles:

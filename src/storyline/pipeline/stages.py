@@ -10,13 +10,17 @@ from storyline.cluster.dedup import signature
 from storyline.errors import InputError
 from storyline.model import Article, Quarantined, RawDoc, content_hash
 from storyline.pipeline.base import Pipeline, Stage, stage
-from storyline.text.clean import clean_text, normalize_unicode
+from storyline.text.clean import normalize_unicode
 from storyline.text.dates import find_time_expressions, publication_date
 from storyline.text.lang import detect_language
 from storyline.text.names import name_key_counts
+from storyline.text.page import clean_page
 from storyline.text.repair import repair_text
+from storyline.text.sitelines import SiteLines, site_of
 
 MIN_WORDS = 5
+# inputs whose text an HTML extractor already separated from the page: never text dumps
+MARKUP_KINDS = frozenset({"html", "warc", "feed"})
 
 
 def article_from_raw(raw: RawDoc) -> Article:
@@ -60,18 +64,46 @@ def prepare_doc(pipeline: Pipeline, doc: RawDoc) -> Article | Quarantined:
         )
 
 
-@stage("clean", needs={"raw_text"}, adds={"text", "removed"})
-def clean(a: Article) -> Article:
-    res = clean_text(a.raw_text, a.extra.get("_lang_hint"))
-    a.text, a.removed = res.text, res.removed
-    if res.repair:
-        a.extra["text_repair"] = res.repair.to_dict()
-    if len(a.text.split()) < MIN_WORDS:
-        raise InputError(
-            "no-text",
-            f"only {len(a.text.split())} words of text left after cleaning; nothing to analyse",
-        )
-    return a
+def may_be_dump(a: Article) -> bool:
+    """Plain text (files, stdin) and JSON records without a title may be page dumps; HTML,
+    WARC and feed items were extracted from their markup, and a record that comes with its
+    own title is an article someone already extracted."""
+    if a.provenance.kind in MARKUP_KINDS:
+        return False
+    return a.provenance.kind == "text" or not a.extra.get("_title_hint")
+
+
+def clean_stage(sites: SiteLines | None = None) -> Stage:
+    """The ``clean`` stage: text dumps cut down to their article (:mod:`storyline.text.page`),
+    then boilerplate lines removed. ``sites``: the online site-furniture table, or None."""
+
+    @stage("clean", needs={"raw_text"}, adds={"text", "removed"})
+    def clean(a: Article) -> Article:
+        plain_title = a.extra.get("_title_hint") if a.provenance.kind == "text" else None
+        page = clean_page(a.raw_text, lang=a.extra.get("_lang_hint"), title_line=plain_title,
+                          site=site_of(a.url, a.source_name), sites=sites,
+                          dumps=may_be_dump(a))
+        a.text, a.removed = page.text, page.removed
+        if page.repair:
+            a.extra["text_repair"] = page.repair.to_dict()
+        if page.dump is not None:
+            a.extra["text_dump"] = page.dump
+            if plain_title or not a.title:  # the reader's guess gives way to the headline
+                a.title = page.title or ""
+        elif page.title and not a.title:
+            a.title = page.title
+        if len(a.text.split()) < MIN_WORDS:
+            raise InputError(
+                "no-text",
+                f"only {len(a.text.split())} words of text left after cleaning; nothing to "
+                "analyse",
+            )
+        return a
+
+    return clean
+
+
+clean = clean_stage()
 
 
 @stage("language", needs={"text"}, adds={"lang"})
@@ -144,5 +176,8 @@ def minhash(a: Article) -> Article:
 DEFAULT_STAGES: tuple[Stage, ...] = (clean, language, title, date, identity, names, minhash)
 
 
-def default_pipeline() -> Pipeline:
-    return Pipeline(DEFAULT_STAGES)
+def default_pipeline(sites: SiteLines | None = None) -> Pipeline:
+    """The default stages; with ``sites``, text dumps learn their sites' furniture online."""
+    if sites is None:
+        return Pipeline(DEFAULT_STAGES)
+    return Pipeline((clean_stage(sites), *DEFAULT_STAGES[1:]))
