@@ -37,6 +37,7 @@ from storyline.model import (
 from storyline.search import Searcher, SearchHit
 from storyline.store import open_store
 from storyline.store.base import Store
+from storyline.summary import StoryPart, Summary, summarize_event, summarize_story
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -248,6 +249,36 @@ class Storyline(PeopleAPI):
         if searcher is None:
             searcher = self._searcher = Searcher(self.store, self._encoder)
         return searcher
+
+    def summary(self, ref: str, *, lang: str | None = None) -> Summary:
+        """The cited extractive summary of an event or a story (by id); ``lang`` prefers
+        sentences in that language when they say the same. Cached until the store changes."""
+        lang = (lang or "").strip().lower() or None
+        return self._cached(("summary", ref, lang), lambda: self._summary(ref, lang))
+
+    def _summary(self, ref: str, lang: str | None) -> Summary:
+        ev = self.store.get_event(ref)
+        if ev is not None and ev.alive:
+            return summarize_event(
+                self.store, ev, list(self.store.iter_articles(event_id=ev.id)), lang=lang
+            )
+        st = self.store.get_story(ref)
+        if st is None or not st.alive:
+            raise NotFoundError(
+                f"no live event or story {ref!r}: `storyline events` and `storyline stories` "
+                "list them"
+            )
+        parts = [
+            StoryPart(
+                event_id=t.event.id,
+                title=t.event.title,
+                date=t.date,
+                date_is_estimate=t.is_estimate,
+                articles=t.articles,
+            )
+            for t in self.timeline(st.id)
+        ]
+        return summarize_story(self.store, st, parts, lang=lang)
 
     def timeline(self, story_id: str) -> list[TimelineEntry]:
         """The story's events in date order; undated events placed by their best estimate."""
