@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, TypeVar, cast
+from typing import Any, BinaryIO, TypeVar, cast
 
 from storyline.api_people import PeopleAPI
 from storyline.cluster.features import day_number, day_to_iso
@@ -38,6 +38,7 @@ from storyline.search import Searcher, SearchHit
 from storyline.store import open_store
 from storyline.store.base import Store
 from storyline.summary import StoryPart, Summary, summarize_event, summarize_story
+from storyline.watch import Delivery, RunResult, WatchError, add_watch, remove_watch, run_watches
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -51,6 +52,9 @@ class Storyline(PeopleAPI):
         self._encoder = get_encoder(encoder) if isinstance(encoder, str) else encoder
         self._engine: Engine | None = None
         self._view_cache: dict[tuple[object, ...], tuple[object, object]] = {}
+        #: run the watchlists after each ingest that added articles (webhooks included)
+        self.watch_after_ingest = True
+        self.watch_delivery = Delivery()
 
     @property
     def engine(self) -> Engine:
@@ -104,7 +108,55 @@ class Storyline(PeopleAPI):
             if workers < 0:
                 raise StorylineError(f"workers must be 0 or more, not {workers}")
             self.engine.workers = workers
-        return self.engine.ingest(docs, progress=progress)
+        report = self.engine.ingest(docs, progress=progress)
+        if report.accepted and self.watch_after_ingest and self.store.list_watches():
+            try:
+                self.run_watches()
+            except StorylineError:  # the ingest is committed; a watchlist failing says so
+                log.exception("watchlists after ingest failed")
+        return report
+
+    # watchlists --------------------------------------------------------------------------
+    def add_watch(
+        self,
+        name: str,
+        *,
+        query: str | None = None,
+        entity: str | None = None,
+        story: str | None = None,
+        webhook: str | None = None,
+        secret_env: str | None = None,
+    ) -> dict[str, Any]:
+        """Watch a full-text query, an entity or a story (exactly one of them)."""
+        given = [(k, v) for k, v in (("query", query), ("entity", entity), ("story", story)) if v]
+        if len(given) != 1:
+            raise WatchError("give exactly one of --query, --entity or --story")
+        kind, value = given[0]
+        return add_watch(
+            self.store, name, kind, str(value), webhook=webhook, secret_env=secret_env
+        )
+
+    def watches(self) -> list[dict[str, Any]]:
+        return self.store.list_watches()
+
+    def watch(self, name: str) -> dict[str, Any]:
+        w = self.store.get_watch(name)
+        if w is None:
+            raise NotFoundError(f"no watchlist {name!r}: `storyline watch list` lists them")
+        return w
+
+    def remove_watch(self, name: str) -> None:
+        remove_watch(self.store, name)
+
+    def alerts(self, name: str, *, limit: int = 100) -> list[dict[str, Any]]:
+        self.watch(name)
+        return self.store.list_alerts(name, limit=limit)
+
+    def run_watches(
+        self, names: list[str] | None = None, *, deliver: bool = True
+    ) -> list[RunResult]:
+        """Alerts for what arrived since each watchlist's last run (webhooks POSTed)."""
+        return run_watches(self.store, names, deliver=deliver, delivery=self.watch_delivery)
 
     # reading -----------------------------------------------------------------------------
     def _cached(self, key: tuple[object, ...], build: Callable[[], _T]) -> _T:
