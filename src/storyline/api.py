@@ -227,6 +227,31 @@ class Storyline(PeopleAPI):
         new_id = self.engine.split(event_id, ids, reason)
         return self.event(new_id)
 
+    # corrections (logged in the merge log, kept by later ingests, undoable) ---------------
+    def merge_events(self, target: str, source: str, *, reason: str = "") -> Event:
+        """Merge event ``source`` into ``target``."""
+        self.engine.merge_events(target, source, reason)
+        return self.event(target)
+
+    def move_article(self, ref: str, event_id: str, *, reason: str = "") -> Event:
+        """Move an article (storyline or input id) into event ``event_id``."""
+        self.engine.move_article(self.article(ref).id, event_id, reason)
+        return self.event(event_id)
+
+    def merge_stories(self, target: str, source: str, *, reason: str = "") -> Story:
+        """Merge story ``source`` into ``target``."""
+        self.engine.merge_stories(target, source, reason)
+        return self.story(target)
+
+    def rename_story(self, story_id: str, title: str) -> Story:
+        """Give a story a title of your own (kept by later ingests)."""
+        self.engine.rename_story(story_id, title)
+        return self.story(story_id)
+
+    def undo(self, seq: int) -> MergeLogEntry:
+        """Undo a correction by its merge-log ``seq``; returns the ``undo`` entry."""
+        return self.engine.undo(seq)
+
     def article(self, ref: str) -> Article:
         """An article by storyline id or by the input's own id (file name, JSON ``id``)."""
         a = self.store.get_article(ref)

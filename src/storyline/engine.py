@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 
 from storyline.annotate import Annotations, Annotator
+from storyline.cluster.curate import replay
 from storyline.cluster.dedup import DuplicateIndex
 from storyline.cluster.events import MAX_UNDATED, EventClusterer, EventState, split_keys
 from storyline.cluster.features import KeyIDF, LangMeans, background_mean, day_number, day_to_iso
@@ -26,6 +27,7 @@ from storyline.cluster.stories import StoryLinker, StoryState
 from storyline.cluster.titles import story_title
 from storyline.cluster.words import word_df
 from storyline.encode.base import Encoder
+from storyline.engine_curate import CurateMixin
 from storyline.engine_guard import GENERATION_META, WriteGuard
 from storyline.errors import StoreError
 from storyline.ingest.report import IngestReport
@@ -48,7 +50,7 @@ MAX_PROFILES = 30_000  # article profiles kept in memory (older days are reloade
 KEEP_DAYS = 60  # on eviction, profiles this many days before the newest are kept
 
 
-class Engine(WriteGuard):
+class Engine(CurateMixin, WriteGuard):
     """Stateful local engine bound to one store and one encoder."""
 
     def __init__(
@@ -148,12 +150,8 @@ class Engine(WriteGuard):
             self.dups.add(aid, [int(x) for x in sig.view(np.uint32)])
         undated = self.store.get_meta("undated_articles") or []
         self.profiles.ensure([str(a) for a in undated][-MAX_UNDATED:])
-        for m in self.store.merge_log():
-            if m.kind == "event-split":  # a curator's split holds for good
-                moved = m.detail.get("articles", [])
-                for a in moved:
-                    for b in m.detail.get("kept", []):
-                        self.events.cannot.add(frozenset((a, b)))
+        # a curator's splits, merges and moves hold for good; renamed stories keep their title
+        self.pinned = replay(self.store.merge_log(), self.events, self.stories)
 
     # ingest ------------------------------------------------------------------------------
     def ingest(
@@ -497,7 +495,7 @@ class Engine(WriteGuard):
                 self.store.put_story(self._story(s))
             # older articles change event or story only through this batch's merges/moves
             for m in merges:
-                if m.kind in ("event-split", "article-move"):
+                if m.kind in ("event-split", "article-move", "undo"):
                     moved.update(m.detail.get("articles", []))
                 elif m.kind == "event-move":
                     for eid in m.detail.get("events", []):
@@ -538,7 +536,7 @@ class Engine(WriteGuard):
         return Story(
             id=s.id,
             event_ids=[e.id for e in evs],
-            title=story_title(evs, self._entity_name),
+            title=self.pinned.get(s.id) or story_title(evs, self._entity_name),
             languages=langs,
             first_date=day_to_iso(min(days)) if days else None,
             last_date=day_to_iso(max(days)) if days else None,

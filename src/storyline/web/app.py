@@ -200,7 +200,14 @@ def create_app(
     """
     if max_body <= 0:
         raise ServeError(f"max_body must be a positive number of bytes, not {max_body}")
-    from storyline.web import feeds, routes_api, routes_people, routes_ui, routes_watch
+    from storyline.web import (
+        feeds,
+        routes_api,
+        routes_curate,
+        routes_people,
+        routes_ui,
+        routes_watch,
+    )
     from storyline.web.docs import install_docs
     from storyline.web.schedule import WatchScheduler
 
@@ -244,6 +251,8 @@ def create_app(
     app.include_router(routes_ui.router)
     app.include_router(routes_people.ui)
     app.include_router(routes_watch.router)
+    app.include_router(routes_curate.api)
+    app.include_router(routes_curate.ui)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(BodyLimitMiddleware, limit=max_body)
