@@ -221,8 +221,10 @@ class EventClusterer:
     def _with_must(self, region: set[str]) -> set[str]:
         """The region plus every article must-linked to it (a curated pair is re-clustered
         together or not at all)."""
+        if not self.must:
+            return region
         out = set(region)
-        grew = bool(self.must)
+        grew = True
         while grew:
             grew = False
             for pair in self.must:
