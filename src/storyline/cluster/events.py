@@ -274,6 +274,7 @@ class EventClusterer:
             if old != new:
                 changed_events.update(x for x in (old, new) if x)
         survivors: set[str] = set()  # not reused, but with members beyond the region
+        merged_into: dict[str, str | None] = {}  # dead old event -> the event it merged into
         for ev_id in sorted(touched_old - used, key=lambda e: (len(e), e)):
             st = self.events.get(ev_id)
             if st is None or not st.alive:
@@ -283,6 +284,7 @@ class EventClusterer:
                 continue
             dests = Counter(new_of[a] for a in st.members if a in new_of)
             target = dests.most_common(1)[0][0] if dests else None
+            merged_into[ev_id] = target
             st.alive = False
             st.dirty = True
             if target:
@@ -298,7 +300,9 @@ class EventClusterer:
                     )
                 )
         for (old, new), arts in sorted(moves.items()):
-            if old in used or old in survivors:  # the old event lives on: articles moved out
+            # logged when the old event lives on (articles moved out), or when it died and
+            # these articles went elsewhere than the event it merged into
+            if old in used or old in survivors or merged_into.get(old, new) != new:
                 self.merges.append(
                     MergeLogEntry(
                         kind="article-move",
