@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import logging
+import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -14,7 +16,7 @@ log = logging.getLogger(__name__)
 LEVELS = ("city", "admin2", "admin1", "country")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     id: str
     kind: str  # "country" | "admin1" | "admin2" | "city"
@@ -47,9 +49,13 @@ class Place:
         return out
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def fold(form: str) -> str:
     """Case- and accent-insensitive form of a name (marks kept in non-Latin scripts)."""
+    return _fold(form)
+
+
+def _fold(form: str) -> str:
     s = unicodedata.normalize("NFKD", form.casefold())
     out: list[str] = []
     for ch in s:
@@ -62,23 +68,30 @@ def fold(form: str) -> str:
 class Gazetteer:
     """Places by id and by folded name form."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: Iterable[str]) -> None:
+        # ~80,000 places and ~350,000 name forms: kept compact (slotted places, one string
+        # object per id and per repeated field, no per-name sets) so a process stays small
         self.places: dict[str, Place] = {}
         self.names: dict[str, tuple[str, ...]] = {}
-        pending: list[tuple[str, str]] = []
+        intern = sys.intern
+        names = self.names
         for line in lines:
             if not line or line.startswith("#"):
                 continue
             parts = line.rstrip("\n").split("\t")
             if parts[0] == "P" and len(parts) == 8:
                 _, pid, kind, cc, a1, a2, pop, name = parts
-                self.places[pid] = Place(pid, kind, cc, a1, a2, int(pop or 0), name)
+                pid = intern(pid)
+                self.places[pid] = Place(pid, intern(kind), intern(cc), intern(a1), intern(a2),
+                                         int(pop or 0), name)
             elif parts[0] == "N" and len(parts) == 3:
-                pending.append((parts[1], parts[2]))
-        merged: dict[str, set[str]] = {}
-        for form, ids in pending:
-            merged.setdefault(fold(form), set()).update(i for i in ids.split(",") if i)
-        self.names = {k: tuple(sorted(v)) for k, v in merged.items()}
+                key = _fold(parts[1])
+                ids = tuple(intern(i) for i in parts[2].split(",") if i)
+                old = names.get(key)
+                names[key] = ids if old is None else tuple(sorted(set(old) | set(ids)))
+        for key, ids in names.items():  # ids in a stable order
+            if len(ids) > 1 and list(ids) != sorted(ids):
+                names[key] = tuple(sorted(ids))
         self.max_words = max((len(k.split()) for k in self.names), default=1)
         #: first word of every name: a run can only hold a name where one of these starts
         self.first_words = frozenset(k.split()[0] for k in self.names if k)
@@ -99,7 +112,7 @@ def gazetteer() -> Gazetteer:
     try:
         ref = resources.files("storyline.resources").joinpath("places.tsv.gz")
         with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
-            return Gazetteer(fh.read().splitlines())
+            return Gazetteer(fh)
     except (FileNotFoundError, OSError) as exc:  # pragma: no cover - packaging
         log.warning("resources/places.tsv.gz missing (%s): places are not resolved", exc)
         return Gazetteer([])
