@@ -509,6 +509,9 @@ class Engine(WriteGuard):
                     for eid in self.stories.stories[m.target].events:
                         if eid in self.events.events:
                             moved.update(self.events.events[eid].members)
+            # every older article whose event changed has a join reason (an event can die
+            # with its members spread over several events; the merge log names one target)
+            moved.update(j.article_id for j in joins)
             moved -= new_ids
             for aid in sorted(moved):
                 old = self.store.get_article(aid)
