@@ -384,6 +384,21 @@ class SQLiteStore(SQLiteEntityTables, Store):
             if remaining is not None:
                 remaining -= n
 
+    def story_dates(self, story_ids: Iterable[str]) -> dict[str, list[str | None]]:
+        out: dict[str, list[str | None]] = {sid: [] for sid in story_ids}
+        ids = list(out)
+        for k in range(0, len(ids), 500):
+            part = ids[k : k + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._conn.execute(
+                f"SELECT story_id, date_value FROM articles WHERE story_id IN ({marks}) "
+                "ORDER BY ingest_seq",
+                part,
+            ).fetchall()
+            for sid, value in rows:
+                out[sid].append(value)
+        return out
+
     def count_articles(self) -> int:
         return int(self._one("SELECT count(*) FROM articles"))
 
