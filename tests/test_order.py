@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import storyline
+from storyline.check import check
 from storyline.engine import Engine
 from storyline.eval.metrics import pairwise
 
@@ -58,5 +59,7 @@ def test_one_at_a_time_in_random_order_matches_one_batch(tmp_path: Path) -> None
     merged_away = {s for m in one.merge_log() if m.kind == "event-merge" for s in m.sources}
     dead = {e.id for e in one.store.list_events(include_dead=True)} - alive
     assert dead <= merged_away
+    # and the store's invariants hold (article rows follow every move and merge)
+    assert not check(one.store).problems, check(one.store).problems[:5]
     whole.close()
     one.close()

@@ -698,3 +698,41 @@ def test_version_token_is_shared_by_threads_and_sees_other_writers(tmp_path: Pat
     other.close()
     assert s.version() != v0
     s.close()
+
+
+# -- watchlists and alerts ----------------------------------------------------------------------
+
+
+def test_watchlists_and_alerts(store: Store) -> None:
+    row = {"name": "kishor", "kind": "entity", "value": "प्रशांत किशोर", "created": "2024-01-01",
+           "cursor": 3, "config": {"webhook": "http://127.0.0.1:9/h", "secret_env": "S"}}
+    store.put_watch(row)
+    store.put_watch({**row, "name": "a-query", "kind": "query", "value": "flood", "config": {}})
+    assert store.get_watch("kishor") == row
+    assert [w["name"] for w in store.list_watches()] == ["a-query", "kishor"]
+    store.put_watch({**row, "cursor": 7})
+    assert store.get_watch("kishor")["cursor"] == 7  # type: ignore[index]
+    new = store.add_alerts("kishor", [
+        {"article_id": "a1", "at": "t1", "data": {"title": "मुंबई"}},
+        {"article_id": "a2", "at": "t2", "data": {}},
+    ])
+    assert [a["article_id"] for a in new] == ["a1", "a2"] and new[0]["seq"] < new[1]["seq"]
+    again = store.add_alerts("kishor", [{"article_id": "a1", "at": "t3"},
+                                        {"article_id": "a3", "at": "t3"}])
+    assert [a["article_id"] for a in again] == ["a3"]  # one alert per article and watchlist
+    assert store.add_alerts("a-query", [{"article_id": "a1", "at": "t4"}])[0]["article_id"] == "a1"
+    listed = store.list_alerts("kishor")
+    assert [a["article_id"] for a in listed] == ["a3", "a2", "a1"]
+    assert listed[2]["data"] == {"title": "मुंबई"} and listed[2]["delivery"] == {}
+    assert len(store.list_alerts("kishor", limit=1)) == 1
+    store.set_alert_delivery(listed[2]["seq"], {"status": "delivered", "attempts": [{"try": 1}]})
+    assert store.list_alerts("kishor")[2]["delivery"]["status"] == "delivered"
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_alerts("kishor", [{"article_id": "a9", "at": "t"}])
+        store.put_watch({**row, "cursor": 99})
+        raise RuntimeError("killed")
+    assert len(store.list_alerts("kishor")) == 3  # rolled back with its cursor
+    assert store.get_watch("kishor")["cursor"] == 7  # type: ignore[index]
+    assert store.delete_watch("kishor") and not store.delete_watch("kishor")
+    assert store.get_watch("kishor") is None and store.list_alerts("kishor") == []
+    assert len(store.list_alerts("a-query")) == 1

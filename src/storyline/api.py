@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, TypeVar, cast
+from typing import Any, BinaryIO, TypeVar, cast
 
 from storyline.api_people import PeopleAPI
 from storyline.cluster.features import day_number, day_to_iso
@@ -37,6 +37,8 @@ from storyline.model import (
 from storyline.search import Searcher, SearchHit
 from storyline.store import open_store
 from storyline.store.base import Store
+from storyline.summary import StoryPart, Summary, summarize_event, summarize_story
+from storyline.watch import Delivery, RunResult, WatchError, add_watch, remove_watch, run_watches
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -50,6 +52,9 @@ class Storyline(PeopleAPI):
         self._encoder = get_encoder(encoder) if isinstance(encoder, str) else encoder
         self._engine: Engine | None = None
         self._view_cache: dict[tuple[object, ...], tuple[object, object]] = {}
+        #: run the watchlists after each ingest that added articles (webhooks included)
+        self.watch_after_ingest = True
+        self.watch_delivery = Delivery()
 
     @property
     def engine(self) -> Engine:
@@ -103,7 +108,55 @@ class Storyline(PeopleAPI):
             if workers < 0:
                 raise StorylineError(f"workers must be 0 or more, not {workers}")
             self.engine.workers = workers
-        return self.engine.ingest(docs, progress=progress)
+        report = self.engine.ingest(docs, progress=progress)
+        if report.accepted and self.watch_after_ingest and self.store.list_watches():
+            try:
+                self.run_watches()
+            except StorylineError:  # the ingest is committed; a watchlist failing says so
+                log.exception("watchlists after ingest failed")
+        return report
+
+    # watchlists --------------------------------------------------------------------------
+    def add_watch(
+        self,
+        name: str,
+        *,
+        query: str | None = None,
+        entity: str | None = None,
+        story: str | None = None,
+        webhook: str | None = None,
+        secret_env: str | None = None,
+    ) -> dict[str, Any]:
+        """Watch a full-text query, an entity or a story (exactly one of them)."""
+        given = [(k, v) for k, v in (("query", query), ("entity", entity), ("story", story)) if v]
+        if len(given) != 1:
+            raise WatchError("give exactly one of --query, --entity or --story")
+        kind, value = given[0]
+        return add_watch(
+            self.store, name, kind, str(value), webhook=webhook, secret_env=secret_env
+        )
+
+    def watches(self) -> list[dict[str, Any]]:
+        return self.store.list_watches()
+
+    def watch(self, name: str) -> dict[str, Any]:
+        w = self.store.get_watch(name)
+        if w is None:
+            raise NotFoundError(f"no watchlist {name!r}: `storyline watch list` lists them")
+        return w
+
+    def remove_watch(self, name: str) -> None:
+        remove_watch(self.store, name)
+
+    def alerts(self, name: str, *, limit: int = 100) -> list[dict[str, Any]]:
+        self.watch(name)
+        return self.store.list_alerts(name, limit=limit)
+
+    def run_watches(
+        self, names: list[str] | None = None, *, deliver: bool = True
+    ) -> list[RunResult]:
+        """Alerts for what arrived since each watchlist's last run (webhooks POSTed)."""
+        return run_watches(self.store, names, deliver=deliver, delivery=self.watch_delivery)
 
     # reading -----------------------------------------------------------------------------
     def _cached(self, key: tuple[object, ...], build: Callable[[], _T]) -> _T:
@@ -206,6 +259,31 @@ class Storyline(PeopleAPI):
         new_id = self.engine.split(event_id, ids, reason)
         return self.event(new_id)
 
+    # corrections (logged in the merge log, kept by later ingests, undoable) ---------------
+    def merge_events(self, target: str, source: str, *, reason: str = "") -> Event:
+        """Merge event ``source`` into ``target``."""
+        self.engine.merge_events(target, source, reason)
+        return self.event(target)
+
+    def move_article(self, ref: str, event_id: str, *, reason: str = "") -> Event:
+        """Move an article (storyline or input id) into event ``event_id``."""
+        self.engine.move_article(self.article(ref).id, event_id, reason)
+        return self.event(event_id)
+
+    def merge_stories(self, target: str, source: str, *, reason: str = "") -> Story:
+        """Merge story ``source`` into ``target``."""
+        self.engine.merge_stories(target, source, reason)
+        return self.story(target)
+
+    def rename_story(self, story_id: str, title: str) -> Story:
+        """Give a story a title of your own (kept by later ingests)."""
+        self.engine.rename_story(story_id, title)
+        return self.story(story_id)
+
+    def undo(self, seq: int) -> MergeLogEntry:
+        """Undo a correction by its merge-log ``seq``; returns the ``undo`` entry."""
+        return self.engine.undo(seq)
+
     def article(self, ref: str) -> Article:
         """An article by storyline id or by the input's own id (file name, JSON ``id``)."""
         a = self.store.get_article(ref)
@@ -280,6 +358,36 @@ class Storyline(PeopleAPI):
         if searcher is None:
             searcher = self._searcher = Searcher(self.store, self._encoder)
         return searcher
+
+    def summary(self, ref: str, *, lang: str | None = None) -> Summary:
+        """The cited extractive summary of an event or a story (by id); ``lang`` prefers
+        sentences in that language when they say the same. Cached until the store changes."""
+        lang = (lang or "").strip().lower() or None
+        return self._cached(("summary", ref, lang), lambda: self._summary(ref, lang))
+
+    def _summary(self, ref: str, lang: str | None) -> Summary:
+        ev = self.store.get_event(ref)
+        if ev is not None and ev.alive:
+            return summarize_event(
+                self.store, ev, list(self.store.iter_articles(event_id=ev.id)), lang=lang
+            )
+        st = self.store.get_story(ref)
+        if st is None or not st.alive:
+            raise NotFoundError(
+                f"no live event or story {ref!r}: `storyline events` and `storyline stories` "
+                "list them"
+            )
+        parts = [
+            StoryPart(
+                event_id=t.event.id,
+                title=t.event.title,
+                date=t.date,
+                date_is_estimate=t.is_estimate,
+                articles=t.articles,
+            )
+            for t in self.timeline(st.id)
+        ]
+        return summarize_story(self.store, st, parts, lang=lang)
 
     def timeline(self, story_id: str) -> list[TimelineEntry]:
         """The story's events in date order; undated events placed by their best estimate."""

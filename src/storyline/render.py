@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from storyline.model import Article, Event, JoinReason, MergeLogEntry, Story, TimelineEntry
+from storyline.summary import Cited, Summary
 
 
 def _width(s: str) -> int:
@@ -81,11 +82,35 @@ def timeline_dict(t: TimelineEntry) -> dict[str, Any]:
     }
 
 
-def print_timeline(s: Story, tl: list[TimelineEntry]) -> None:
+def _cite(c: Cited) -> str:
+    return f"[{c.lang}] {' '.join(c.text.split())}  ({c.article_id}:{c.start}-{c.end})"
+
+
+def print_summary(summary: Summary) -> None:
+    """A summary as text: each sentence as written, its language and its citation."""
+    if not summary.sentences:
+        click.echo("Summary: (no sentence long enough to quote)")
+        return
+    click.secho("Summary", bold=True)
+    if summary.paragraphs:
+        for p in summary.paragraphs:
+            mark = "~" if p.date_is_estimate and p.date else ""
+            click.echo(f"  {mark}{p.date or 'undated'}  {p.event_id}")
+            for c in p.sentences:
+                click.echo(f"    {_cite(c)}")
+    else:
+        for c in summary.sentences:
+            click.echo(f"  {_cite(c)}")
+    click.echo("")
+
+
+def print_timeline(s: Story, tl: list[TimelineEntry], summary: Summary | None = None) -> None:
     langs = ", ".join(f"{k}:{v}" for k, v in sorted(s.languages.items()))
     click.secho(f"{s.id}  {s.title}", bold=True)
     click.echo(f"{len(tl)} events · {s.first_date or '?'} … {s.last_date or '?'} · {langs}")
     click.echo("")
+    if summary is not None:
+        print_summary(summary)
     for t in tl:
         date = t.date or "undated"
         mark = "~" if t.is_estimate and t.date else " "

@@ -15,6 +15,7 @@ from storyline.render import (
     event_dict,
     print_article,
     print_event,
+    print_summary,
     print_timeline,
     story_dict,
     timeline_dict,
@@ -141,19 +142,49 @@ def stories(
     )
 
 
+LANG_HELP = "Prefer summary sentences in this language (ISO code) when they say the same."
+
+
 @cli.command()
 @click.argument("story_id")
+@click.option("--lang", default=None, help=LANG_HELP)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def story(obj: Ctx, story_id: str, as_json: bool) -> None:
-    """A storyline's dated timeline of events (estimated dates are marked ~)."""
+def story(obj: Ctx, story_id: str, lang: str | None, as_json: bool) -> None:
+    """A storyline: its cited summary and dated timeline (estimated dates are marked ~)."""
     with _errors():
         s = obj.sl.story(story_id)
         tl = obj.sl.timeline(story_id)
+        summary = obj.sl.summary(story_id, lang=lang)
     if as_json:
-        _json({**story_dict(s), "timeline": [timeline_dict(t) for t in tl]})
+        _json(
+            {
+                **story_dict(s),
+                "summary": summary.as_dict(),
+                "timeline": [timeline_dict(t) for t in tl],
+            }
+        )
         return
-    print_timeline(s, tl)
+    print_timeline(s, tl, summary)
+
+
+@cli.command("summary")
+@click.argument("ref")
+@click.option("--lang", default=None, help=LANG_HELP)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def summary_cmd(obj: Ctx, ref: str, lang: str | None, as_json: bool) -> None:
+    """The cited summary of an event or a story (REF: an event or story id).
+
+    Every sentence is quoted as written in its article, with its language and its citation
+    (article id and character offsets into the article's cleaned text).
+    """
+    with _errors():
+        summary = obj.sl.summary(ref, lang=lang)
+    if as_json:
+        _json(summary.as_dict())
+        return
+    print_summary(summary)
 
 
 @cli.command()
@@ -195,16 +226,19 @@ def event(obj: Ctx, event_id: str, as_json: bool) -> None:
         arts = list(obj.sl.articles(event_id=event_id))
         why = obj.sl.explain(event_id)
         log = obj.sl.merge_log(event_id)
+        summary = obj.sl.summary(event_id)
     if as_json:
         _json(
             {
                 **event_dict(e),
+                "summary": summary.as_dict(),
                 "articles": [article_dict(a, brief=True) for a in arts],
                 "why": [j.__dict__ for j in why],
                 "merge_log": [m.__dict__ for m in log],
             }
         )
         return
+    print_summary(summary)
     print_event(e, arts, why, log)
 
 

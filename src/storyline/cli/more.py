@@ -231,9 +231,17 @@ def eval_pairs(obj: Ctx, data: str, limit: int | None, as_json: bool) -> None:
     show_default=True,
     help="Largest request body (uploads); bigger ones get 413.",
 )
+@click.option(
+    "--watch-every",
+    type=click.FloatRange(min=0),
+    default=300.0,
+    show_default=True,
+    help="Run the watchlists every so many seconds (0: only after ingests).",
+)
 @click.pass_obj
 def serve(
-    obj: Ctx, host: str, port: int, token: str | None, read_only: bool, max_body_mb: float
+    obj: Ctx, host: str, port: int, token: str | None, read_only: bool, max_body_mb: float,
+    watch_every: float,
 ) -> None:
     """Serve the web UI, the REST API (/api, docs at /docs) and Atom feeds (/feeds).
 
@@ -265,4 +273,5 @@ def serve(
             read_only=read_only,
             max_body=int(max_body_mb * 1024 * 1024),
             log_level="debug" if level <= logging.DEBUG else "info",
+            watch_every=watch_every,
         )

@@ -12,7 +12,8 @@ re-clustering that region from scratch gives exactly what clustering everything 
 would, whatever the arrival order. The new groups are then matched to the events that
 already exist (largest overlap keeps its id), so ids are stable; every change to an existing
 event is logged (``event-merge``, ``article-move``). A curator's split is kept as
-"cannot link" pairs that later re-clustering respects.
+"cannot link" pairs that later re-clustering respects; a curator's merge or move as "must
+link" pairs (:mod:`storyline.cluster.curate`), whose articles always enter a region together.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.cluster.features import day_to_iso
-from storyline.cluster.linkage import CANNOT, average_link
+from storyline.cluster.linkage import CANNOT, MUST, average_link
 from storyline.cluster.model import EventModel
 from storyline.cluster.pairs import PairIndex, event_terms
 from storyline.cluster.profile import Profile
@@ -116,6 +117,7 @@ class EventClusterer:
         self.article_keys: dict[str, dict[str, float]] = {}
         self.merges: list[MergeLogEntry] = []
         self.cannot: set[frozenset[str]] = set()
+        self.must: set[frozenset[str]] = set()  # a curator's merges and moves
         self.loader: Callable[[int, int], list[Profile]] | None = None  # profiles by days
         self.fetch: Callable[[list[str]], list[Profile]] | None = None  # profiles by ids
         self._counter = 0
@@ -171,6 +173,10 @@ class EventClusterer:
             a, b = tuple(pair)
             if a in pos and b in pos:
                 edges.append((pos[a], pos[b], CANNOT))
+        for pair in self.must:
+            a, b = tuple(pair)
+            if a in pos and b in pos:
+                edges.append((pos[a], pos[b], MUST))
         groups = average_link(len(region), edges, self.m.threshold)
         return self._reconcile(region, groups, scores, {p.id for p in fresh})
 
@@ -208,9 +214,28 @@ class EventClusterer:
             if not days or not rdays or (min(rdays) - w >= lo and max(rdays) + w <= hi):
                 break  # closed: every member's neighbourhood was searched
             lo, hi = min(lo, min(rdays) - w), max(hi, max(rdays) + w)
-        ordered = sorted(region)
+        ordered = sorted(self._with_must(region))
         log.debug("region of %d new articles: %d articles", len(new_ids), len(ordered))
         return ordered, self.index.block_scores(ordered, self.m)
+
+    def _with_must(self, region: set[str]) -> set[str]:
+        """The region plus every article must-linked to it (a curated pair is re-clustered
+        together or not at all)."""
+        if not self.must:
+            return region
+        out = set(region)
+        grew = True
+        while grew:
+            grew = False
+            for pair in self.must:
+                if pair & out and not pair <= out:
+                    out |= pair
+                    grew = True
+        missing = [a for a in out if a not in self.index]
+        if missing and self.fetch is not None:
+            for p in self.fetch(missing):
+                self.index.add(p)
+        return {a for a in out if a in self.index}
 
     def _recent(self, k: int) -> list[str]:
         """The ``k`` most recently published dated articles in memory."""
@@ -249,6 +274,7 @@ class EventClusterer:
             if old != new:
                 changed_events.update(x for x in (old, new) if x)
         survivors: set[str] = set()  # not reused, but with members beyond the region
+        merged_into: dict[str, str | None] = {}  # dead old event -> the event it merged into
         for ev_id in sorted(touched_old - used, key=lambda e: (len(e), e)):
             st = self.events.get(ev_id)
             if st is None or not st.alive:
@@ -258,6 +284,7 @@ class EventClusterer:
                 continue
             dests = Counter(new_of[a] for a in st.members if a in new_of)
             target = dests.most_common(1)[0][0] if dests else None
+            merged_into[ev_id] = target
             st.alive = False
             st.dirty = True
             if target:
@@ -273,7 +300,9 @@ class EventClusterer:
                     )
                 )
         for (old, new), arts in sorted(moves.items()):
-            if old in used or old in survivors:  # the old event lives on: articles moved out
+            # logged when the old event lives on (articles moved out), or when it died and
+            # these articles went elsewhere than the event it merged into
+            if old in used or old in survivors or merged_into.get(old, new) != new:
                 self.merges.append(
                     MergeLogEntry(
                         kind="article-move",

@@ -15,6 +15,7 @@ import heapq
 from collections.abc import Iterable
 
 CANNOT = -1.0e6  # similarity of a pair that must never end up in one group
+MUST = 1.0e3  # similarity of a pair a curator put together (a CANNOT pair still wins)
 
 
 def average_link(

@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from storyline.cluster.events import EventState
 from storyline.cluster.features import KeyIDF, names_similarity
-from storyline.cluster.linkage import average_link
+from storyline.cluster.linkage import MUST, average_link
 from storyline.cluster.model import StoryModel
 from storyline.cluster.words import cosine, tokens
 from storyline.model import MergeLogEntry
@@ -108,6 +108,7 @@ class StoryLinker:
         self.stories: dict[str, StoryState] = {}
         self.event_story: dict[str, str] = {}
         self.merges: list[MergeLogEntry] = []
+        self.must: set[frozenset[str]] = set()  # event pairs a curator put in one story
         self._counter = 0
         self._new_id = new_id or self._default_id
         self._cache: dict[str, tuple[dict[str, float], dict[str, float], str, str | None]] = {}
@@ -274,9 +275,16 @@ class StoryLinker:
                     st.dirty = True
         if not live_touched:
             return self._retire_empty()
+        for pair in self.must:  # a curator's merge: its events are re-linked together
+            if pair & set(live_touched):
+                live_touched.extend(e for e in sorted(pair) if e not in live_touched
+                                    and e in self.events and self.events[e].alive)
         region, scores = self._region(live_touched)
         iu, ju = np.nonzero(np.triu(scores >= self.m.edge_min, 1))
         edges = [(int(i), int(j), float(scores[i, j])) for i, j in zip(iu, ju, strict=True)]
+        pos = {e: k for k, e in enumerate(region)}
+        edges += [(pos[a], pos[b], MUST) for a, b in map(sorted, self.must)
+                  if a in pos and b in pos]
         groups = average_link(len(region), edges, self.m.threshold)
         out = self._reconcile(region, groups)
         for e in live_touched:  # a grown event changes its story's counts and dates

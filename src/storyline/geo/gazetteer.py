@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import gzip
 import logging
-import re
+import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-
-import numpy as np
 
 log = logging.getLogger(__name__)
 
 LEVELS = ("city", "admin2", "admin1", "country")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     id: str
     kind: str  # "country" | "admin1" | "admin2" | "city"
@@ -50,114 +49,61 @@ class Place:
         return out
 
 
-def _combining_class() -> str:
-    """A regex class of every character with a non-zero canonical combining class."""
-    spans: list[tuple[int, int]] = []
-    for cp in range(0x300, 0x20000):
-        if unicodedata.combining(chr(cp)):
-            if spans and spans[-1][1] == cp - 1:
-                spans[-1] = (spans[-1][0], cp)
-            else:
-                spans.append((cp, cp))
-    return "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in spans)
-
-
-#: combining marks on a Latin (ASCII) letter: accents that fold away
-_LATIN_MARKS = re.compile(f"(?<=[\\x00-\\x7f])[{_combining_class()}]+")
-
-
-def _fold(form: str) -> str:
-    if form.isascii():  # what the general path gives for ASCII, without the normalisations
-        return form.lower().strip()
-    s = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", form.casefold()))
-    return unicodedata.normalize("NFC", s).replace("’", "'").strip()
-
-
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=50_000)
 def fold(form: str) -> str:
     """Case- and accent-insensitive form of a name (marks kept in non-Latin scripts)."""
     return _fold(form)
 
 
-def _hashes(keys: list[str]) -> np.ndarray:
-    return np.fromiter((hash(k) for k in keys), dtype=np.int64, count=len(keys))
+def _fold(form: str) -> str:
+    s = unicodedata.normalize("NFKD", form.casefold())
+    out: list[str] = []
+    for ch in s:
+        if unicodedata.combining(ch) and out and out[-1].isascii():
+            continue  # an accent on a Latin letter
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out)).replace("’", "'").strip()
 
 
 class Gazetteer:
-    """Places by id and by folded name form.
+    """Places by id and by folded name form."""
 
-    Compact: 350,000 name forms and 80,000 places take about 20 MB, not the ~250 MB of
-    Python dicts, sets and dataclasses (a process's peak memory is bounded: issue 9). Name
-    forms are kept as 64-bit hashes (this process's ``hash``) in a sorted array with the
-    indexes of their places; a place row is parsed into a :class:`Place` when asked for.
-    """
-
-    def __init__(self, lines: list[str]) -> None:
-        self._pids: list[str] = []
-        self._rows: list[str] = []  # "kind\tcc\tadmin1\tadmin2\tpop\tname", parsed on use
-        forms: list[str] = []
-        ids: list[str] = []
+    def __init__(self, lines: Iterable[str]) -> None:
+        # ~80,000 places and ~350,000 name forms: kept compact (slotted places, one string
+        # object per id and per repeated field, no per-name sets) so a process stays small
+        self.places: dict[str, Place] = {}
+        self.names: dict[str, tuple[str, ...]] = {}
+        intern = sys.intern
+        names = self.names
         for line in lines:
-            tag, _, rest = line.rstrip("\n").partition("\t")
-            if tag == "P" and rest.count("\t") == 6:
-                pid, _, row = rest.partition("\t")
-                self._pids.append(pid)
-                self._rows.append(row)
-            elif tag == "N" and rest.count("\t") == 1:
-                form, _, idlist = rest.partition("\t")
-                forms.append(form)
-                ids.append(idlist)
-        self._index = {pid: n for n, pid in enumerate(self._pids)}
-        keys = [_fold(f) for f in forms]
-        del forms
-        self.max_words = max((len(k.split()) for k in keys), default=1)
+            if not line or line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if parts[0] == "P" and len(parts) == 8:
+                _, pid, kind, cc, a1, a2, pop, name = parts
+                pid = intern(pid)
+                self.places[pid] = Place(pid, intern(kind), intern(cc), intern(a1), intern(a2),
+                                         int(pop or 0), name)
+            elif parts[0] == "N" and len(parts) == 3:
+                key = _fold(parts[1])
+                ids = tuple(intern(i) for i in parts[2].split(",") if i)
+                old = names.get(key)
+                names[key] = ids if old is None else tuple(sorted(set(old) | set(ids)))
+        for key, ids in names.items():  # ids in a stable order
+            if len(ids) > 1 and list(ids) != sorted(ids):
+                names[key] = tuple(sorted(ids))
+        self.max_words = max((len(k.split()) for k in self.names), default=1)
         #: first word of every name: a run can only hold a name where one of these starts
-        self._first = np.unique(_hashes([k.split(maxsplit=1)[0] for k in keys if k]))
-        # (form hash, place) pairs, each form's places in id order as the text file had them
-        index = self._index
-        pairs = [(n, index[i]) for n, idlist in enumerate(ids) for i in idlist.split(",")
-                 if i in index]
-        del ids
-        line_hash = _hashes(keys)
-        del keys
-        pair = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-        del pairs
-        rank = np.empty(len(self._pids), dtype=np.int64)
-        rank[sorted(range(len(self._pids)), key=self._pids.__getitem__)] = np.arange(len(rank))
-        h, place = line_hash[pair[:, 0]], pair[:, 1]
-        order = np.lexsort((rank[place], h))
-        h, place = h[order], place[order]
-        keep = np.ones(len(h), dtype=bool)  # a place named twice by forms that fold alike
-        keep[1:] = (h[1:] != h[:-1]) | (place[1:] != place[:-1])
-        h, place = h[keep], place[keep]
-        self._hash = np.unique(h)
-        self._start = np.searchsorted(h, self._hash).astype(np.int64)
-        self._start = np.append(self._start, len(h))
-        self._ids = place.astype(np.int32)
-
-    def has_first_word(self, folded: str) -> bool:
-        """Whether some name form starts with this (folded) word."""
-        h = hash(folded)
-        k = int(np.searchsorted(self._first, h))
-        return k < len(self._first) and int(self._first[k]) == h
-
-    def _place(self, n: int) -> Place:
-        kind, cc, a1, a2, pop, name = self._rows[n].split("\t")
-        return Place(self._pids[n], kind, cc, a1, a2, int(pop or 0), name)
+        self.first_words = frozenset(k.split()[0] for k in self.names if k)
 
     def lookup(self, form: str) -> list[Place]:
-        h = hash(fold(form))
-        k = int(np.searchsorted(self._hash, h))
-        if k >= len(self._hash) or int(self._hash[k]) != h:
-            return []
-        return [self._place(int(i)) for i in self._ids[self._start[k]:self._start[k + 1]]]
+        return [self.places[i] for i in self.names.get(fold(form), ()) if i in self.places]
 
     def get(self, pid: str) -> Place | None:
-        n = self._index.get(pid)
-        return None if n is None else self._place(n)
+        return self.places.get(pid)
 
     def __len__(self) -> int:
-        return len(self._pids)
+        return len(self.places)
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +112,7 @@ def gazetteer() -> Gazetteer:
     try:
         ref = resources.files("storyline.resources").joinpath("places.tsv.gz")
         with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
-            return Gazetteer(fh.read().splitlines())
+            return Gazetteer(fh)
     except (FileNotFoundError, OSError) as exc:  # pragma: no cover - packaging
         log.warning("resources/places.tsv.gz missing (%s): places are not resolved", exc)
         return Gazetteer([])

@@ -212,7 +212,7 @@ def _candidates(text: str, gaz: Gazetteer) -> list[_Cand]:
         k = 0
         while k < len(run):
             found = None
-            if not gaz.has_first_word(fold(run[k][1])):
+            if fold(run[k][1]) not in gaz.first_words:
                 k += 1
                 if not latin:
                     break

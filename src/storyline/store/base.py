@@ -327,3 +327,32 @@ class Store(abc.ABC):
         speaker: str | None = None,
         anonymous: bool | None = None,
     ) -> list[dict[str, Any]]: ...
+
+    # -- watchlists and alerts (rows documented in store/watch_tables.py) ------------------
+    @abc.abstractmethod
+    def put_watch(self, row: dict[str, Any]) -> None:
+        """Insert or replace a watchlist (keyed by ``name``)."""
+
+    @abc.abstractmethod
+    def get_watch(self, name: str) -> dict[str, Any] | None: ...
+
+    @abc.abstractmethod
+    def list_watches(self) -> list[dict[str, Any]]:
+        """Watchlists by name."""
+
+    @abc.abstractmethod
+    def delete_watch(self, name: str) -> bool:
+        """Forget a watchlist and its alerts; False if there was none."""
+
+    @abc.abstractmethod
+    def add_alerts(self, watch: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Store alerts of ``watch``; an article already alerted is skipped. Returns the
+        new alerts with their ``seq`` filled."""
+
+    @abc.abstractmethod
+    def list_alerts(self, watch: str, *, limit: int = 100) -> list[dict[str, Any]]:
+        """The newest alerts of ``watch`` first."""
+
+    @abc.abstractmethod
+    def set_alert_delivery(self, seq: int, delivery: dict[str, Any]) -> None:
+        """Record the webhook delivery (status and log of attempts) of an alert."""

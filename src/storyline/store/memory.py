@@ -44,6 +44,7 @@ from storyline.store.schema import (
 )
 from storyline.store.textindex import TextIndex
 from storyline.store.textquery import ArticleBrief, SearchFilters, TextQuery
+from storyline.store.watch_tables import MemoryWatchTables
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,9 @@ class _State:
     entities: dict[str, dict[str, Any]] = field(default_factory=dict)
     mentions: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     claims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    watches: dict[str, dict[str, Any]] = field(default_factory=dict)
+    alerts: list[dict[str, Any]] = field(default_factory=list)  # replaced, never mutated
+    alert_seq: int = 0
 
     def snapshot(self) -> _State:
         """Copy of the containers; the rows and arrays inside are shared (never mutated)."""
@@ -84,6 +88,9 @@ class _State:
             entities=dict(self.entities),
             mentions=dict(self.mentions),
             claims=dict(self.claims),
+            watches=dict(self.watches),
+            alerts=self.alerts,
+            alert_seq=self.alert_seq,
         )
 
 
@@ -94,7 +101,7 @@ def _as_vector(item_id: str, value: np.ndarray) -> np.ndarray:
     return vec
 
 
-class MemoryStore(MemoryEntityTables, Store):
+class MemoryStore(MemoryEntityTables, MemoryWatchTables, Store):
     """A :class:`Store` that lives in a Python process and vanishes with it."""
 
     path: Path | None = None

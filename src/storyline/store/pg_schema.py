@@ -21,6 +21,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from storyline.store.watch_tables import PG_WATCH_V2
+
 #: Identifies a storyline schema table (a database may hold other applications' tables).
 APPLICATION = "storyline"
 #: Key of the advisory lock that serialises writers (one writer at a time, as with SQLite).
@@ -56,6 +58,8 @@ class PgMigration:
     version: int
     description: str
     statements: tuple[str, ...]
+
+
 
 
 _V1 = (
@@ -213,6 +217,7 @@ _V1_C = tuple(s.replace(" TEXT", ' TEXT COLLATE "C"') for s in _V1)
 
 PG_MIGRATIONS: tuple[PgMigration, ...] = (
     PgMigration(1, "initial schema (tables of SQLite schema 4, tsvector full text)", _V1_C),
+    PgMigration(2, "watchlists and their alerts (SQLite schema 5)", PG_WATCH_V2),
 )
 
 #: The schema version this storyline writes to PostgreSQL.

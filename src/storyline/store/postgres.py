@@ -61,6 +61,7 @@ from storyline.store.schema import (
     to_json,
 )
 from storyline.store.textquery import ArticleBrief, SearchFilters, TextQuery
+from storyline.store.watch_tables import PostgresWatchTables
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,9 @@ def _import_psycopg() -> Any:
     return psycopg
 
 
-class PostgresStore(PostgresEntityTables, PostgresVectorTables, Store):
+class PostgresStore(
+    PostgresEntityTables, PostgresWatchTables, PostgresVectorTables, Store
+):
     """A store in one PostgreSQL database (the URL's), shared by any number of processes.
 
     ``timeout`` is how long a write waits for another process's write transaction.

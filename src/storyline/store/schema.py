@@ -36,6 +36,7 @@ from storyline.model import (
 )
 from storyline.store.entity_tables import ENTITY_V3
 from storyline.store.fts import FTS_V2
+from storyline.store.watch_tables import WATCH_V5
 
 #: ``PRAGMA application_id`` of a storyline store ("STLN").
 APPLICATION_ID = 0x53544C4E
@@ -184,6 +185,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "join reasons keep the named score terms that decided them",
         ("ALTER TABLE joins ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'",),
     ),
+    Migration(5, "watchlists and their alerts", WATCH_V5),
 )
 
 #: The schema version this storyline writes.

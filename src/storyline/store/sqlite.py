@@ -50,6 +50,7 @@ from storyline.store.schema import (
     to_json,
 )
 from storyline.store.textquery import ArticleBrief, SearchFilters, TextQuery
+from storyline.store.watch_tables import SQLiteWatchTables
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ _JOIN_REPLACE = _insert_sql("joins", JOIN_COLUMNS).replace("INSERT", "INSERT OR 
 _QUARANTINE_INSERT = _insert_sql("quarantine", QUARANTINE_COLUMNS, " ON CONFLICT DO NOTHING")
 
 
-class SQLiteStore(SQLiteEntityTables, Store):
+class SQLiteStore(SQLiteEntityTables, SQLiteWatchTables, Store):
     """A store in one SQLite file (``":memory:"`` for a throw-away one).
 
     ``timeout`` is how long a write waits for another process holding the lock.

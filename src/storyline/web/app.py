@@ -9,6 +9,7 @@ cannot read concurrently (in memory) has every call run under that lock instead.
 
 from __future__ import annotations
 
+import contextlib
 import http
 import json
 import logging
@@ -16,7 +17,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -218,6 +219,7 @@ def create_app(
     read_only: bool = False,
     max_body: int = DEFAULT_MAX_BODY,
     allowed_hosts: list[str] | None = None,
+    watch_every: float = 0.0,
 ) -> FastAPI:
     """The ASGI application serving *sl*.
 
@@ -225,16 +227,40 @@ def create_app(
     ``read_only``: write endpoints answer 403. ``max_body``: largest request body in bytes
     (413 above). ``allowed_hosts``: accepted ``Host`` headers (``storyline serve`` sets the
     loopback names when bound locally, which defeats DNS rebinding); None accepts any.
+    ``watch_every``: run the watchlists every so many seconds while serving (0: never).
     The caller keeps ownership of *sl* (close it after the server stops).
     """
     if max_body <= 0:
         raise ServeError(f"max_body must be a positive number of bytes, not {max_body}")
-    from storyline.web import feeds, routes_api, routes_people, routes_ui
+    from storyline.web import (
+        feeds,
+        routes_api,
+        routes_curate,
+        routes_people,
+        routes_ui,
+        routes_watch,
+    )
     from storyline.web.docs import install_docs
+    from storyline.web.schedule import WatchScheduler
 
-    templates = Jinja2Templates(directory=str(TEMPLATES))
+    state = WebState(
+        sl=sl, templates=Jinja2Templates(directory=str(TEMPLATES)), token=token or None,
+        read_only=read_only, max_body=max_body,
+    )
+    scheduler = WatchScheduler(state, watch_every)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        scheduler.start()
+        try:
+            yield
+        finally:
+            scheduler.stop()
+
+    templates = state.templates
     install_template_helpers(templates, version=__version__)
     app = FastAPI(
+        lifespan=lifespan,
         default_response_class=SafeJSONResponse,
         title="storyline",
         version=__version__,
@@ -248,15 +274,17 @@ def create_app(
             "server has one."
         ),
     )
-    app.state.web = WebState(
-        sl=sl, templates=templates, token=token or None, read_only=read_only, max_body=max_body
-    )
+    app.state.web = state
+    app.state.watch_scheduler = scheduler
     _install_error_handlers(app)
     app.include_router(routes_api.router)
     app.include_router(routes_people.api)
     app.include_router(feeds.router)
     app.include_router(routes_ui.router)
     app.include_router(routes_people.ui)
+    app.include_router(routes_watch.router)
+    app.include_router(routes_curate.api)
+    app.include_router(routes_curate.ui)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(BodyLimitMiddleware, limit=max_body)
@@ -280,11 +308,15 @@ def serve(
     read_only: bool = False,
     max_body: int = DEFAULT_MAX_BODY,
     log_level: str = "info",
+    watch_every: float = 0.0,
 ) -> None:
     """Run the app with uvicorn until interrupted; refuses unsafe binds (:func:`check_bind`)."""
     import uvicorn
 
     check_bind(host, token=token, read_only=read_only)
     hosts = local_host_names(host) if is_local_host(host) else None
-    app = create_app(sl, token=token, read_only=read_only, max_body=max_body, allowed_hosts=hosts)
+    app = create_app(
+        sl, token=token, read_only=read_only, max_body=max_body, allowed_hosts=hosts,
+        watch_every=watch_every,
+    )
     uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -148,12 +148,21 @@ def list_stories(
     return paged(rows, len(items), limit, offset)
 
 
-@router.get("/stories/{story_id}", tags=["stories"], summary="A story with its timeline")
-def get_story(state: State, story_id: str) -> dict[str, Any]:
+LangPref = Annotated[
+    str | None,
+    Query(max_length=20, description="Prefer summary sentences in this language (ISO code)"),
+]
+
+
+@router.get(
+    "/stories/{story_id}", tags=["stories"], summary="A story with its summary and timeline"
+)
+def get_story(state: State, story_id: str, lang: LangPref = None) -> dict[str, Any]:
     def load(sl: Storyline) -> dict[str, Any]:
         s = sl.story(story_id)
         return {
             **story_json(s),
+            "summary": sl.summary(story_id, lang=lang).as_dict(),
             "timeline": [timeline_dict(t) for t in sl.timeline(story_id)],
             "merge_log": [merge_json(m) for m in sl.merge_log(story_id)],
         }
@@ -178,17 +187,30 @@ def list_events(
 @router.get(
     "/events/{event_id}", tags=["events"], summary="An event, its articles and why they joined"
 )
-def get_event(state: State, event_id: str) -> dict[str, Any]:
+def get_event(state: State, event_id: str, lang: LangPref = None) -> dict[str, Any]:
     def load(sl: Storyline) -> dict[str, Any]:
         e = sl.event(event_id)
         return {
             **event_json(e),
+            "summary": sl.summary(event_id, lang=lang).as_dict() if e.alive else None,
             "articles": [article_dict(a, brief=True) for a in sl.articles(event_id=event_id)],
             "why": [join_json(j) for j in sl.explain(event_id)],
             "merge_log": [merge_json(m) for m in sl.merge_log(event_id)],
         }
 
     return state.run(load)
+
+
+@router.get(
+    "/summary/{ref}",
+    tags=["stories"],
+    summary="The cited summary of an event or a story",
+)
+def get_summary(state: State, ref: str, lang: LangPref = None) -> dict[str, Any]:
+    """Sentences quoted from the articles, each with ``article_id``, ``start``, ``end``
+    (character offsets into the article's cleaned ``text``) and ``lang``; a story's summary
+    also has a dated paragraph per main event."""
+    return state.run(lambda sl: sl.summary(ref, lang=lang).as_dict())
 
 
 # -- articles ------------------------------------------------------------------------------

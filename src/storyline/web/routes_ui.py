@@ -109,7 +109,9 @@ def stories_page(
 
 
 @router.get("/stories/{story_id}", name="ui_story")
-def story_page(request: Request, state: State, story_id: str) -> Response:
+def story_page(
+    request: Request, state: State, story_id: str, lang: Annotated[str, Query(max_length=20)] = ""
+) -> Response:
     def load(sl: Storyline) -> dict[str, Any]:
         s = sl.story(story_id)
         tl = sl.timeline(story_id)
@@ -118,6 +120,7 @@ def story_page(request: Request, state: State, story_id: str) -> Response:
         ids = [a.id for t in tl for a in t.articles]
         return {
             "story": s,
+            "summary": sl.summary(story_id, lang=lang),
             "timeline": tl,
             "merge_log": _merged_log(sl, [story_id, *s.event_ids]),
             "entities": key_entities(sl, ids),
@@ -161,15 +164,19 @@ def events_page(
 
 
 @router.get("/events/{event_id}", name="ui_event")
-def event_page(request: Request, state: State, event_id: str) -> Response:
+def event_page(
+    request: Request, state: State, event_id: str, lang: Annotated[str, Query(max_length=20)] = ""
+) -> Response:
     def load(sl: Storyline) -> dict[str, Any]:
         e = sl.event(event_id)
+        summary = sl.summary(event_id, lang=lang) if e.alive else None
         story = sl.store.get_story(e.story_id) if e.story_id else None
         articles = list(sl.articles(event_id=event_id))
         date, estimate = event_date(e, articles)  # as on the story timeline
         quotes = sl.quotes(event=event_id)
         return {
             "event": e,
+            "summary": summary,
             "date": date,
             "date_is_estimate": estimate,
             "story": story,
