@@ -600,13 +600,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (the test's run)")
     ap.add_argument("--only", help="cases whose name contains this (case-insensitive)")
+    ap.add_argument("--skip", help="leave out cases whose name contains this")
     ap.add_argument("--real", type=int, default=2000, help="real articles (0: skip)")
     ap.add_argument("--keep", help="write files and stores here and keep them")
     args = ap.parse_args(argv)
     root = Path(args.keep or tempfile.mkdtemp(prefix="storyline-rel-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
-        rows = run_all(root, args.quick, args.only, args.real)
+        rows = run_all(root, args.quick, args.only, args.real, args.skip)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
@@ -616,7 +617,8 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-def run_all(root: Path, quick: bool, only: str | None, n_real: int) -> list[Row]:
+def run_all(root: Path, quick: bool, only: str | None, n_real: int,
+            skip: str | None = None) -> list[Row]:
     print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, "
           f"{'quick' if quick else 'full'} sizes; limits: peak RSS <= {RSS_LIMIT_MB} MB, "
           f"timed cases < {TIME_LIMIT_S:.0f} s", flush=True)
@@ -630,7 +632,8 @@ def run_all(root: Path, quick: bool, only: str | None, n_real: int) -> list[Row]
         lambda: [run_case(Case("baseline: 3 good records only", [p],
                                [g["id"] for g in gs], 0), base.root)]]
     todo += [lambda c=c: [run_case(c, root)] for c in cases(root, quick)
-             if not only or only.lower() in c.name.lower()]
+             if (not only or only.lower() in c.name.lower())
+             and not (skip and skip.lower() in c.name.lower())]
     if not only or only.lower() in "write fails rolled back long-lived phantom":
         todo.append(lambda: [phantom_row(root)])
     if n_real and (not only or only.lower() in "real articles writers"):

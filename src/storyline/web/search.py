@@ -114,7 +114,8 @@ def run_search(
     """One page of hits plus facets over the first FACET_WINDOW hits (``entities``: count
     the entity facet too). Results are kept while the store is unchanged
     (``STORYLINE_SEARCH_CACHE`` of them, least recently used dropped first)."""
-    key = (params, limit, offset, entities)
+    # "" and None filters alike: the API and the search page share their results
+    key = (params.q.strip(), tuple(sorted(params.call_args().items())), limit, offset, entities)
     version = state.sl.store.version()
     cached = state.results.get(key, version)
     if cached is not None:
