@@ -210,8 +210,10 @@ TARGETS = {"/ (story list page)": 150, "/stories/{id}": 150, "/api/stories": 150
 
 
 def start_server(db: Path, encoder: str, port: int, log: Path,
-                 serial: bool = False) -> subprocess.Popen[bytes]:
+                 serial: bool = False, search_cache: bool = True) -> subprocess.Popen[bytes]:
     env = dict(os.environ, STORYLINE_WEB_SERIAL="1" if serial else "0")
+    if not search_cache:  # every search computed afresh (no result kept per store version)
+        env["STORYLINE_SEARCH_CACHE"] = "0"
     cmd = [
         sys.executable, "-c", "from storyline.cli import main; main()",
         "--db", str(db), "--encoder", encoder,
@@ -353,6 +355,8 @@ def main() -> int:
     ap.add_argument("--mode", default="hybrid", help="search mode of the search groups")
     ap.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-search-cache", action="store_true",
+                    help="serve with STORYLINE_SEARCH_CACHE=0 (repeated queries computed again)")
     ap.add_argument("--compare-serial", action="store_true",
                     help="run the load twice: as served, and with every read under one lock")
     args = ap.parse_args()
@@ -367,7 +371,7 @@ def main() -> int:
         f"machine: {os.cpu_count()} cores, {platform.machine()}, Python "
         f"{platform.python_version()}, load average {os.getloadavg()[0]:.2f}"
     )
-    state = "complete" if meta.get("complete") else "PARTIAL (stopped by --build-minutes)"
+    state = "complete" if meta.get("complete") else "PARTIAL (build stopped; --resume)"
     runs = meta.get("runs", 1)
     print(
         f"store: {db.name}, {meta['accepted']} articles of {meta['inputs']} inputs ({state}), "
@@ -401,13 +405,14 @@ def serve_and_load(db: Path, args: argparse.Namespace,
                    serial: bool) -> list[tuple[str, dict[str, Any]]]:
     port = free_port()
     log = Path(tempfile.gettempdir()) / f"storyline-load-server-{port}.log"
-    proc = start_server(db, args.encoder, port, log, serial)
+    proc = start_server(db, args.encoder, port, log, serial, not args.no_search_cache)
     base = f"http://127.0.0.1:{port}"
     try:
         asyncio.run(wait_ready(base, proc))
         print(
             f"load{' (SERIAL: every read under one lock)' if serial else ''}: concurrency "
-            f"{args.concurrency}, {args.requests} requests per group, search mode {args.mode}, "
+            f"{args.concurrency}, {args.requests} requests per group, search mode {args.mode}"
+            f"{', search cache OFF' if args.no_search_cache else ''}, "
             f"load average {os.getloadavg()[0]:.1f}, server log {log}"
         )
         print(f"{'group':22s} {'req':>5s} {'err':>4s} {'p50 ms':>8s} {'p95 ms':>8s} "

@@ -193,6 +193,10 @@ def test_iter_articles_filters(store: Store) -> None:
     assert ids(limit=0) == []
     assert ids(lang="en", limit=1, offset=1) == ["a2"]
     assert store.count_articles() == 5
+    dates = store.story_dates(["s1", "s9"])
+    assert dates == {"s1": [a.date.value if a.date else None
+                            for a in store.iter_articles(story_id="s1")], "s9": []}
+    assert dates == Store.story_dates(store, ["s1", "s9"])  # the backend's own = the default
 
 
 def test_iter_articles_streams_many_and_allows_writes(store: Store) -> None:
@@ -668,6 +672,30 @@ def test_sqlite_threads_read_through_their_own_connections(tmp_path: Path) -> No
     v0 = s.version()
     with s.transaction():  # our own commit changes the version
         s.set_meta("k", 1)
+    assert s.version() != v0
+    s.close()
+
+
+def test_version_token_is_shared_by_threads_and_sees_other_writers(tmp_path: Path) -> None:
+    """A thread's first read (a new connection) keeps the token (caches stay valid); a
+    commit by another connection (another process) changes it."""
+    import threading
+
+    s = SQLiteStore(tmp_path / "t.db")
+    s.put_article(plain("a1"))
+    v0 = s.version()
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append((s.get_article("a1") is not None,
+                                                            s.version()))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [(True, v0)] * 4 and s.version() == v0
+    other = sqlite3.connect(tmp_path / "t.db")
+    with other:
+        other.execute("INSERT INTO meta(key, value) VALUES ('x', '1')")
+    other.close()
     assert s.version() != v0
     s.close()
 

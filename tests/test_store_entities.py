@@ -76,6 +76,28 @@ def test_mentions_and_claims(store: Store) -> None:
     assert store.list_claims(article_ids=["a1"]) == []
 
 
+def test_mentioned_entities_and_entity_heads(store: Store) -> None:
+    """The light reads behind search facets and key entities: mention ids per article, and
+    each entity's live head (merges followed, a cycle or a missing target stops) with its
+    name."""
+    with store.transaction():
+        store.put_entity(_entity("n1", "Ravi Mehra", 5, ["Mehra"]))
+        store.put_entity(_entity("n2", "R. Mehra", 0, [], alive=False,
+                                 data={"merged_into": "n1"}))
+        store.put_entity(_entity("n3", "Old", 0, [], alive=False, data={"merged_into": "n2"}))
+        store.put_entity(_entity("n4", "Loop", 0, [], data={"merged_into": "n5"}))
+        store.put_entity(_entity("n5", "Pool", 0, [], data={"merged_into": "n4"}))
+        store.put_entity(_entity("n6", "Dangling", 0, [], data={"merged_into": "n404"}))
+        store.put_mentions("a1", [{"entity_id": "n3", "count": 1},
+                                  {"entity_id": "n1", "count": 4}])
+    assert store.mentioned_entities(["a1", "a9"]) == {"a1": ["n1", "n3"], "a9": []}
+    heads = store.entity_heads(iter(["n1", "n2", "n3", "n4", "n6", "n404"]))
+    assert heads["n1"] == heads["n2"] == heads["n3"] == ("n1", "Ravi Mehra")
+    assert heads["n4"] in {("n4", "Loop"), ("n5", "Pool")}
+    assert heads["n6"] == ("n6", "Dangling") and "n404" not in heads
+    assert Store.entity_heads(store, ["n3", "n6"]) == store.entity_heads(["n3", "n6"])
+
+
 def test_entity_writes_roll_back(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction():
         store.put_entity(_entity("n9", "Ghost", 1, []))

@@ -188,18 +188,50 @@ class Storyline(PeopleAPI):
                 self.store.list_stories(), key=lambda s: (s.last_date or "", s.id), reverse=True
             ),
         )
-        out = [
-            s
-            for s in every
-            if (not lang or lang in s.languages) and story_size(s) >= max(1, min_articles)
-        ]
-        if sort == "default":
-            out.sort(key=lambda s: story_size(s) < 2)  # stable: latest first within each group
-        elif sort == "size":
-            out.sort(key=lambda s: (-story_size(s), -len(s.event_ids)))
-        elif sort == "span":
-            out.sort(key=lambda s: -story_span_days(s))
-        return out
+
+        def build() -> list[Story]:
+            out = [
+                s
+                for s in every
+                if (not lang or lang in s.languages) and story_size(s) >= max(1, min_articles)
+            ]
+            if sort == "default":
+                out.sort(key=lambda s: story_size(s) < 2)  # stable: latest first in each group
+            elif sort == "size":
+                out.sort(key=lambda s: (-story_size(s), -len(s.event_ids)))
+            elif sort == "span":
+                out.sort(key=lambda s: -story_span_days(s))
+            return out
+
+        # a listing of 10,000 stories is filtered and sorted once per store version
+        return list(self._cached(("stories", lang or "", sort, max(1, min_articles)), build))
+
+    def story_languages(self) -> list[tuple[str, int]]:
+        """Languages over all live stories with their article counts, most first."""
+
+        def build() -> list[tuple[str, int]]:
+            total: dict[str, int] = {}
+            for s in self.stories():
+                for k, v in s.languages.items():
+                    total[k] = total.get(k, 0) + v
+            return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+
+        return list(self._cached(("story-languages",), build))
+
+    def entity_heads(self, entity_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """For each entity id: the live entity it was merged into (or itself) and its name;
+        kept while the store is unchanged, so search facets do not read them again."""
+        known: dict[str, tuple[str, str] | None] = self._cached(("entity-heads",), dict)
+        ids = list(entity_ids)
+        missing = [e for e in ids if e not in known]
+        if missing:
+            found = self.store.entity_heads(missing)
+            known.update({e: found.get(e) for e in missing})
+        return {e: h for e in ids if (h := known.get(e)) is not None}
+
+    def story_dates(self, story_ids: list[str]) -> dict[str, list[str | None]]:
+        """Each story's article dates (in ingest order), without reading the articles."""
+        return self.store.story_dates(story_ids)
 
     def story(self, story_id: str) -> Story:
         s = self.store.get_story(story_id)

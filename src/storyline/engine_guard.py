@@ -89,9 +89,10 @@ class WriteGuard:
             self._place_locked(articles, vecs, quarantine, report, claims)
         except StoreBusyError:
             raise  # not this batch's fault: the run stops, a re-run resumes
-        except Exception:
-            log.exception("batch of %d articles failed to store; retrying one by one",
-                          len(articles))
+        except Exception as exc:
+            # a clear line, not a traceback (that one is logged at debug level: -v)
+            log.warning("batch of %d articles failed to store (%r); retrying one by one",
+                        len(articles), exc, exc_info=log.isEnabledFor(logging.DEBUG))
             failed: list[Quarantined] = []
             for a in articles:
                 try:
@@ -99,7 +100,8 @@ class WriteGuard:
                 except StoreBusyError:
                     raise
                 except Exception as exc:
-                    log.exception("article %s (%s) cannot be stored", a.id, a.doc_id)
+                    log.warning("article %s (%s) cannot be stored (%r): quarantined",
+                                a.id, a.doc_id, exc, exc_info=log.isEnabledFor(logging.DEBUG))
                     failed.append(reject_article(a, "store-error", f"cannot be stored "
                                                  f"({exc!r:.200}); skipped, please report it"))
             self._place_locked([], {}, quarantine + failed, report)

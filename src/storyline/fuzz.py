@@ -88,6 +88,16 @@ def _deadline(seconds: float) -> Iterator[None]:
 
 
 def _peak_mb() -> float:
+    """This process's peak RSS. ``VmHWM`` is its own address space's high-water mark;
+    ``ru_maxrss`` also counts the parent's size at fork time (a process started by a big
+    pytest run would report the parent's RSS), so it is only the fallback."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

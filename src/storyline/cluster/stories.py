@@ -370,7 +370,13 @@ class StoryLinker:
                     self.events[e].dirty = True  # its stored record names its story
             self.event_story[e] = new
         for (old, new), evs in sorted(moved.items()):
-            gone = old not in used
+            # merged away only if nothing is left in it: a story not reused by the region
+            # that keeps events outside the region lives on (its events moved out)
+            st = self.stories.get(old)
+            left = st is not None and any(
+                x in self.events and self.events[x].alive for x in st.events
+            )
+            gone = old not in used and not left
             out.append(
                 MergeLogEntry(
                     kind="story-merge" if gone else "event-move",

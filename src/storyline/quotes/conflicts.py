@@ -35,6 +35,7 @@ things about the same person.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Iterable
@@ -275,10 +276,16 @@ def _names_with_surface(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for m in _WORD.finditer(text):
         w = m.group(0)
-        keys = name_keys(w)
-        if keys:
-            out.append((keys[0], w))
+        key = _first_key(w)
+        if key:
+            out.append((key, w))
     return out
+
+
+@functools.lru_cache(maxsize=50_000)
+def _first_key(word: str) -> str | None:
+    keys = name_keys(word)
+    return keys[0] if keys else None
 
 
 def _who(claim: Claim) -> str:
@@ -307,16 +314,24 @@ def find_conflicts(
     """
     pairs = list(claims)
     # a quotation inside a reported claim of the same source is covered by that claim
+    # (compared within each article: a story page with hundreds of quotes stays fast)
+    by_article: dict[str, list[int]] = {}
+    for n, (aid, _c) in enumerate(pairs):
+        by_article.setdefault(aid, []).append(n)
+    who = [_who(c) for _, c in pairs]
     nested = {
         n
-        for n, (aid, c) in enumerate(pairs)
-        for aid2, d in pairs
-        if aid2 == aid
-        and d is not c
-        and d.start <= c.start
-        and c.end <= d.end
-        and (d.end - d.start) > (c.end - c.start)
-        and _who(c) == _who(d)
+        for idxs in by_article.values()
+        for n in idxs
+        if any(
+            d is not pairs[n][1]
+            and d.start <= pairs[n][1].start
+            and pairs[n][1].end <= d.end
+            and (d.end - d.start) > (pairs[n][1].end - pairs[n][1].start)
+            and who[n] == who[m]
+            for m in idxs
+            for d in (pairs[m][1],)
+        )
     }
     known = _known_names([c for _, c in pairs])
     items = [(aid, c, _profile(c, known)) for n, (aid, c) in enumerate(pairs) if n not in nested]

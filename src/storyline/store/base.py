@@ -93,6 +93,15 @@ class Store(abc.ABC):
     ) -> Iterator[Article]:
         """Articles in ingest order, optionally filtered."""
 
+    def story_dates(self, story_ids: Iterable[str]) -> dict[str, list[str | None]]:
+        """Each story's article dates (``date_value``, in ingest order), without reading the
+        articles' texts: what a story list's sparklines need. Backends may do it in one
+        query; this default reads the articles."""
+        return {
+            sid: [a.date.value if a.date else None for a in self.iter_articles(story_id=sid)]
+            for sid in story_ids
+        }
+
     @abc.abstractmethod
     def count_articles(self) -> int: ...
 
@@ -281,6 +290,30 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def entity_article_ids(self, entity_id: str) -> list[str]: ...
+
+    def mentioned_entities(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
+        """The entity ids of each article's mention rows (as stored: merges not followed).
+        Backends may read them in one query; this default reads the mention rows."""
+        return {a: [r["entity_id"] for r in self.article_mentions(a)] for a in article_ids}
+
+    def entity_heads(self, entity_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """For each entity id, the entity it ended up in (merges followed) and that one's
+        name; ids of no entity are left out. Backends may do it without decoding entities."""
+        out: dict[str, tuple[str, str]] = {}
+        for eid in entity_ids:
+            row, seen = self.get_entity(eid), {eid}
+            while row is not None:
+                nxt = row["data"].get("merged_into")
+                if not nxt or nxt in seen:
+                    break
+                seen.add(nxt)
+                more = self.get_entity(nxt)
+                if more is None:
+                    break
+                row = more
+            if row is not None:
+                out[eid] = (row["id"], row["name"])
+        return out
 
     @abc.abstractmethod
     def put_claims(self, article_id: str, claims: Iterable[dict[str, Any]]) -> None:

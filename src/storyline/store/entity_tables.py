@@ -148,6 +148,51 @@ class SQLiteEntityTables:
             ],
         )
 
+    def mentioned_entities(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {a: [] for a in article_ids}
+        ids = list(out)
+        for k in range(0, len(ids), 500):
+            part = ids[k : k + 500]
+            rows = self._conn.execute(
+                f"SELECT article_id, entity_id FROM mentions WHERE article_id IN "
+                f"({','.join('?' * len(part))}) ORDER BY count DESC, entity_id",
+                part,
+            )
+            for aid, eid in rows:
+                out[aid].append(eid)
+        return out
+
+    def entity_heads(self, entity_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        # (name, merged_into) of each id, read without decoding the entities' JSON
+        wanted = list(entity_ids)
+        info: dict[str, tuple[str, str | None]] = {}
+        todo = set(wanted)
+        while todo:
+            part = sorted(todo)[:500]
+            todo.difference_update(part)
+            rows = self._conn.execute(
+                "SELECT id, name, json_extract(data, '$.merged_into') FROM entities "
+                f"WHERE id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            for eid, name, into in rows:
+                info[eid] = (name, into)
+                if into and into not in info:
+                    todo.add(into)
+        out: dict[str, tuple[str, str]] = {}
+        for eid in wanted:
+            if eid not in info:
+                continue
+            head, seen = eid, {eid}
+            while True:
+                into = info[head][1]
+                if not into or into in seen or into not in info:
+                    break
+                seen.add(into)
+                head = into
+            out[eid] = (head, info[head][0])
+        return out
+
     def article_mentions(self, article_id: str) -> list[MentionRow]:
         rows = self._conn.execute(
             "SELECT * FROM mentions WHERE article_id = ? ORDER BY count DESC, entity_id",

@@ -111,7 +111,10 @@ class SQLiteStore(SQLiteEntityTables, SQLiteWatchTables, Store):
         self._timeout = timeout
         self._closed = False
         self._commits = 0
-        self._external = 0  # bumped when a connection sees another one's commit (version())
+        self._external = 0  # bumped when the probe sees another connection's commit
+        self._probe: sqlite3.Connection | None = None  # version()'s connection
+        self._probe_dv: int | None = None
+        self._probe_lock = threading.Lock()
         self._local = threading.local()
         self._conns: list[sqlite3.Connection] = []
         self._conns_lock = threading.Lock()
@@ -156,7 +159,6 @@ class SQLiteStore(SQLiteEntityTables, SQLiteWatchTables, Store):
         conn = self._connect()
         self._configure(conn, first=False)
         self._local.conn = conn
-        self._external += 1  # a new connection has no data_version history: no cache hit
         return conn
 
     @property
@@ -277,14 +279,20 @@ class SQLiteStore(SQLiteEntityTables, SQLiteWatchTables, Store):
             logger.exception("store %s: rollback failed", self._where)
 
     def version(self) -> object:
-        """Our own commits plus the commits of other connections (other threads' and
-        processes'), which this thread's connection sees as a new ``data_version``."""
-        dv = self._pragma_int("data_version")
-        last = getattr(self._local, "data_version", None)
-        if last is not None and dv != last:
-            self._external += 1
-        self._local.data_version = dv
-        return (self._external, self._commits)
+        """Our own commits plus the commits of every other connection (other threads' and
+        processes'). One probe connection, shared under a lock, reads ``data_version``,
+        which changes when any other connection commits: the token is the same in every
+        thread, so a thread's first read (a new connection) does not invalidate caches."""
+        with self._probe_lock:
+            if self._closed:
+                raise StoreError(f"store {self._where} is closed; open it again")
+            if self._probe is None:
+                self._probe = self._connect() if self.concurrent_reads else self._main
+            dv = int(self._probe.execute("PRAGMA data_version").fetchone()[0])
+            if self._probe_dv is not None and dv != self._probe_dv:
+                self._external += 1
+            self._probe_dv = dv
+            return (self._external, self._commits)
 
     def close(self) -> None:
         if self._closed:
@@ -384,6 +392,21 @@ class SQLiteStore(SQLiteEntityTables, SQLiteWatchTables, Store):
             last_seq = rows[-1]["ingest_seq"]
             if remaining is not None:
                 remaining -= n
+
+    def story_dates(self, story_ids: Iterable[str]) -> dict[str, list[str | None]]:
+        out: dict[str, list[str | None]] = {sid: [] for sid in story_ids}
+        ids = list(out)
+        for k in range(0, len(ids), 500):
+            part = ids[k : k + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._conn.execute(
+                f"SELECT story_id, date_value FROM articles WHERE story_id IN ({marks}) "
+                "ORDER BY ingest_seq",
+                part,
+            ).fetchall()
+            for sid, value in rows:
+                out[sid].append(value)
+        return out
 
     def count_articles(self) -> int:
         return int(self._one("SELECT count(*) FROM articles"))

@@ -87,6 +87,11 @@ def fold(word: str) -> str:
     """The index term of one run of token characters."""
     if word.isascii():
         return word.lower()
+    return _fold_word(word)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _fold_word(word: str) -> str:
     return "".join(_fold_char(c) for c in word)
 
 

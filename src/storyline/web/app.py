@@ -16,7 +16,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -70,6 +71,36 @@ ERROR_CODES = {
 
 T = TypeVar("T")
 
+#: search results kept per store version (0: none); a query repeated while the store is
+#: unchanged is answered from here (its facets and snippets are computed once)
+SEARCH_CACHE = int(os.environ.get("STORYLINE_SEARCH_CACHE", "256"))
+
+
+class ResultCache:
+    """A small least-recently-used cache whose entries hold while the store's version does."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, tuple[object, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, version: object) -> Any:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None or hit[0] != version:
+                return None
+            self._items.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: Hashable, version: object, value: Any) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = (version, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
 
 @dataclass
 class WebState:
@@ -83,6 +114,7 @@ class WebState:
     lock: threading.RLock = field(default_factory=threading.RLock)
     started: float = field(default_factory=time.time)
     ingest_requests: int = 0
+    results: ResultCache = field(default_factory=lambda: ResultCache(SEARCH_CACHE))
 
     def run(self, fn: Callable[[Storyline], T]) -> T:
         """Call ``fn(storyline)`` for a read (see the module docstring): side by side with

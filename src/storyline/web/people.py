@@ -123,19 +123,24 @@ def key_entities(
     resolver = resolver or Resolver(sl)
     mentions: Counter[str] = Counter()
     articles: Counter[str] = Counter()
-    live: dict[str, Entity] = {}
-    for aid in dict.fromkeys(article_ids):
+    rows_of = {aid: sl.store.article_mentions(aid) for aid in dict.fromkeys(article_ids)}
+    # merges followed by id and name only; whole entities are read for the ones shown
+    heads = sl.entity_heads({r["entity_id"] for rows in rows_of.values() for r in rows})
+    for rows in rows_of.values():
         in_article: set[str] = set()
-        for row in sl.store.article_mentions(aid):
-            e = resolver.entity(row["entity_id"])
-            if e is None:
+        for row in rows:
+            head = heads.get(row["entity_id"])
+            if head is None:
                 continue
-            live[e.id] = e
-            mentions[e.id] += int(row["count"])
-            in_article.add(e.id)
+            mentions[head[0]] += int(row["count"])
+            in_article.add(head[0])
         articles.update(in_article)
-    order = sorted(mentions, key=lambda i: (-mentions[i], -articles[i], i))[:limit]
-    return [KeyEntity(live[i], mentions[i], articles[i], display_names(live[i])) for i in order]
+    out = []
+    for i in sorted(mentions, key=lambda i: (-mentions[i], -articles[i], i))[:limit]:
+        e = resolver.entity(i)
+        if e is not None:
+            out.append(KeyEntity(e, mentions[i], articles[i], display_names(e)))
+    return out
 
 
 # -- highlighted article text -----------------------------------------------------------------

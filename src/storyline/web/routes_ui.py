@@ -79,13 +79,7 @@ def stories_page(
     entity = entity.strip()
 
     def load(sl: Storyline) -> dict[str, Any]:
-        every = sl.stories(sort=sort)
-        shown = [
-            s
-            for s in every
-            if (not lang or lang in s.languages)
-            and (single == "show" or sum(s.languages.values()) >= 2)
-        ]
+        shown = sl.stories(lang=lang or None, sort=sort, min_articles=1 if single == "show" else 2)
         found, naming, error = None, {}, None
         if entity:
             try:
@@ -94,14 +88,16 @@ def stories_page(
                 error = str(exc)
             naming = dict(found.stories) if found else {}
             shown = [s for s in shown if s.id in naming]
-        rows = []
-        for s in shown[offset : offset + limit]:
-            dates = [a.date.value if a.date else None for a in sl.articles(story_id=s.id)]
-            rows.append({"story": s, "spark": sparkline(dates), "naming": naming.get(s.id)})
+        page = shown[offset : offset + limit]
+        dates = sl.story_dates([s.id for s in page])
+        rows = [
+            {"story": s, "spark": sparkline(dates[s.id]), "naming": naming.get(s.id)}
+            for s in page
+        ]
         return {
             "rows": rows,
             "total": len(shown),
-            "languages": _langs_of([s.languages for s in every]),
+            "languages": sl.story_languages(),
             "entity_found": found.entity if found else None,
             "entity_error": error,
             "entity_choices": [e.name for e in sl.entities(limit=ENTITY_CHOICES)],

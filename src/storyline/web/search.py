@@ -12,14 +12,13 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import markupsafe
 
 from storyline.api import Storyline
 from storyline.search import SearchHit
 from storyline.web.app import WebState
-from storyline.web.people import Resolver
 
 logger = logging.getLogger(__name__)
 
@@ -88,36 +87,39 @@ def entity_facet(
     sl: Storyline, hits: list[SearchHit], *, top: int = ENTITY_FACET_SIZE
 ) -> tuple[list[tuple[str, int]], dict[str, str]]:
     """Entities named in the hits' articles: ``[(entity id, hits naming it)]``, most first,
-    with the entities' names. Looks at most :data:`ENTITY_FACET_ARTICLES` articles."""
-    resolver = Resolver(sl)
-    per_hit: Counter[str] = Counter()
+    with the entities' names. Looks at most :data:`ENTITY_FACET_ARTICLES` articles; reads
+    mention ids and entity names only (two queries, no entity or mention JSON decoded)."""
+    per_article: list[list[str]] = []
     budget = ENTITY_FACET_ARTICLES
     for h in hits:
         ids = [h.id] if h.kind == "article" else list(h.article_ids)
         ids = ids[: max(budget, 0)]
         budget -= len(ids)
-        named: set[str] = set()
-        for aid in ids:
-            for row in sl.store.article_mentions(aid):
-                e = resolver.entity(row["entity_id"])
-                if e is not None:
-                    named.add(e.id)
-        per_hit.update(named)
+        per_article.append(ids)
         if budget <= 0:
             break
+    mentioned = sl.store.mentioned_entities({a for ids in per_article for a in ids})
+    heads = sl.entity_heads({e for es in mentioned.values() for e in es})
+    per_hit: Counter[str] = Counter()
+    for ids in per_article:
+        per_hit.update({heads[e][0] for a in ids for e in mentioned.get(a, ()) if e in heads})
     ranked = sorted(per_hit.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    names = {}
-    for eid, _ in ranked:
-        e = resolver.entity(eid)
-        names[eid] = e.name if e else eid
-    return ranked, names
+    name_of = dict(heads.values())
+    return ranked, {eid: name_of.get(eid, eid) for eid, _ in ranked}
 
 
 def run_search(
     state: WebState, params: SearchParams, *, limit: int, offset: int, entities: bool = True
 ) -> SearchResult:
     """One page of hits plus facets over the first FACET_WINDOW hits (``entities``: count
-    the entity facet too)."""
+    the entity facet too). Results are kept while the store is unchanged
+    (``STORYLINE_SEARCH_CACHE`` of them, least recently used dropped first)."""
+    # "" and None filters alike: the API and the search page share their results
+    key = (params.q.strip(), tuple(sorted(params.call_args().items())), limit, offset, entities)
+    version = state.sl.store.version()
+    cached = state.results.get(key, version)
+    if cached is not None:
+        return cast(SearchResult, cached)
     args = params.call_args()
 
     def load(sl: Storyline) -> tuple[list[SearchHit], bool, list[SearchHit], dict[str, Any],
@@ -139,8 +141,10 @@ def run_search(
         return page, more, window, facets, names
 
     page, more, window, facets, names = state.run(load)
-    return SearchResult(hits=page, has_more=more, window=len(window), facets=facets,
-                        entity_names=names)
+    result = SearchResult(hits=page, has_more=more, window=len(window), facets=facets,
+                          entity_names=names)
+    state.results.put(key, version, result)
+    return result
 
 
 _MARK = re.compile(r"</?mark>")

@@ -153,8 +153,27 @@ def _path(ctx: Any, name: str, /, **params: Any) -> str:
     """URL path of a named route (honours a proxy's root_path)."""
     request: Request = ctx["request"]
     root = request.scope.get("root_path", "")
-    safe = {k: _segment(v) for k, v in params.items()}
-    return root + str(request.app.url_path_for(name, **safe))
+    safe = tuple(sorted((k, _segment(v)) for k, v in params.items()))
+    return root + _route_path(request.app, name, safe)
+
+
+def _route_path(app: Any, name: str, params: tuple[tuple[str, str], ...]) -> str:
+    """``app.url_path_for`` (which walks every route: a page with hundreds of links spent
+    a fifth of its time there), remembered per app (its routes do not change; the memo
+    goes with the app), up to 50,000 paths."""
+    memo: dict[tuple[str, tuple[tuple[str, str], ...]], str] | None = getattr(
+        app.state, "route_paths", None
+    )
+    if memo is None:
+        memo = app.state.route_paths = {}
+    key = (name, params)
+    path = memo.get(key)
+    if path is None:
+        path = str(app.url_path_for(name, **dict(params)))
+        if len(memo) >= 50_000:
+            memo.clear()
+        memo[key] = path
+    return path
 
 
 def _segment(value: Any) -> str:
