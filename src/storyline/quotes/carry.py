@@ -32,7 +32,8 @@ __all__ = ["PRONOUN_REACH", "QUOTE_REACH", "carry_speakers"]
 
 PRONOUN_REACH = 1500
 QUOTE_REACH = 600
-_PLACES = frozenset(f.casefold() for e in ENTRIES if e.type == "PLACE" for f in (*e.latin, *e.deva))
+_PLACES = frozenset(f.casefold() for e in ENTRIES if e.type == "PLACE"
+                     for f in (*(e.latin if e.match_latin else ()), *e.deva))
 
 
 def _is_place(name: str | None) -> bool:
