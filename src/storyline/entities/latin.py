@@ -214,10 +214,10 @@ def _classify(toks: list[Token], idx: list[int], title: str | None, role: str | 
         return "PERSON", "names", 2.0
     if len(words) == 1 and is_surname(words[0]):
         return "PERSON", "names", 1.5
-    if _geo_place(words):
-        return "PLACE", "geo", 1.5
     if lang == "de":
         return None  # every German noun is capitalised: no evidence, no mention
+    if _geo_place(words):
+        return "PLACE", "geo", 1.5
     if ctx:
         return ctx[0], "caps", ctx[1]
     if 1 < len(words) <= 4:

@@ -338,8 +338,9 @@ def analyse_latin(
         # "the district collector", "the state health minister": ordinary words between
         # the determiner and the title are part of the role
         m = n
-        while m > 0 and n - m < 2 and hw[m - 1].text.islower() and bare(hw[m - 1].text) not in (
-                cues.DEFINITE | _INDEFINITE | _QUANT):
+        while m > 0 and n - m < 4 and bare(hw[m - 1].text) not in (
+                cues.DEFINITE | _INDEFINITE | _QUANT) and (
+                hw[m - 1].text.islower() or hb not in cues.ANON_HEADS_LOWER):
             m -= 1
         if m < n and m > 0 and bare(hw[m - 1].text) in cues.DEFINITE:
             n = m
