@@ -38,8 +38,8 @@ from rapidfuzz.distance import Levenshtein
 
 from storyline.entities.gazetteer import HAND_ENTRIES
 from storyline.entities.keys import token_key, vowel_key
-from storyline.entities.personal import is_given, is_surname
 from storyline.entities.lexicon import DEVA_ORG_HEADS, LATIN_ORG_HEADS, LATIN_PLACE_HEADS
+from storyline.entities.personal import is_given, is_surname
 from storyline.geo.gazetteer import gazetteer
 from storyline.text.names import deva_to_latin
 from storyline.text.stopwords import HINDI_STOP, LATIN_STOP
@@ -167,7 +167,7 @@ def count_english(path: Path) -> tuple[Counter[str], Counter[str], int]:
                     continue  # "Agra’s": a possessive, not a name form
                 while words and words[0].lower() in LATIN_STOP:
                     words = words[1:]
-                if words and not words[-1].isupper() or len(words) > 1:
+                if (words and not words[-1].isupper()) or len(words) > 1:
                     runs[" ".join(words)] += 1
             lower.update(w for w in re.findall(r"\b[a-z]{4,}\b", text))
     return runs, lower, n

@@ -41,9 +41,9 @@ from storyline.quotes.phrases import (
 from storyline.quotes.spans import Sentence, Token
 from storyline.quotes.speakers import Source, analyse_latin, bare, is_cap
 
-
 _OBJECTS = frozenset(
-    "them him her us me you reporters journalists mediapersons media les lui leur nos".split()
+    ["them", "him", "her", "us", "me", "you", "reporters", "journalists", "mediapersons",
+     "media", "les", "lui", "leur", "nos"]
 )
 
 

@@ -179,7 +179,8 @@ def np_before(
         k -= 1
         skipped += 1
     a, b = segs[k]
-    if k >= 2 and not _starts_lower(toks[a:b]) and _starts_lower(toks[segs[k - 1][0] : segs[k - 1][1]]):
+    if k >= 2 and not _starts_lower(toks[a:b]) and _starts_lower(
+            toks[segs[k - 1][0] : segs[k - 1][1]]):
         # "Ashutosh Sharma, secretary, Department of Science and Technology said": the name
         # before a lower-case role apposition, not the organisation after it
         role = word_tokens(toks[segs[k - 1][0] : segs[k - 1][1]])
