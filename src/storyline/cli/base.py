@@ -23,6 +23,10 @@ class Ctx:
     def __init__(self, db: str, encoder: str) -> None:
         self.db, self.encoder = db, encoder
         self._sl: Storyline | None = None
+        self.feeds: list[str] = []
+
+    def config_feeds(self) -> list[str]:
+        return self.feeds
 
     @property
     def sl(self) -> Storyline:
