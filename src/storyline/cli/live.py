@@ -15,7 +15,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def fetch_options(f: F) -> F:
     """The options that say how to fetch URLs (``ingest URL`` and ``follow``)."""
     options = [
-        click.option("--allow-private", is_flag=True,
+        click.option("--allow-private/--no-allow-private", default=False,
                      help="Fetch from loopback, private and link-local addresses too "
                      "(refused by default: a URL could reach this machine or its network)."),
         click.option("--timeout", type=click.FloatRange(0.1, 600), default=20.0,

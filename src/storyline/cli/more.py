@@ -255,7 +255,7 @@ def eval_pairs(obj: Ctx, data: str, limit: int | None, as_json: bool) -> None:
     help="Bearer token the write endpoints (ingest) require. Needed to listen beyond "
     "localhost unless --read-only.",
 )
-@click.option("--read-only", is_flag=True, help="Disable the write endpoints.")
+@click.option("--read-only/--read-write", default=False, help="Disable the write endpoints.")
 @click.option(
     "--max-body-mb",
     type=click.FloatRange(0.001, 4096),
