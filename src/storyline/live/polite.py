@@ -5,7 +5,8 @@ for the URL's site (fetched once per site and run, itself through the same addre
 checks), waits until the host's turn comes (``rate`` seconds between two requests to one host,
 or the site's ``Crawl-delay`` when larger, up to :data:`MAX_CRAWL_DELAY`), then fetches.
 
-robots.txt answers: 2xx is parsed; 401 and 403 disallow the whole site (as the standard
+robots.txt is kept for a day (10 minutes when it could not be read). Its answers: 2xx is
+parsed; 401 and 403 disallow the whole site (as the standard
 library does); other 4xx (no robots.txt) allow everything; 5xx or no answer disallow the site
 for now (RFC 9309: the site may be down), reported as a transient error.
 """
@@ -30,6 +31,8 @@ from storyline.live.net import (
 
 MAX_CRAWL_DELAY = 60.0  # a site asking for more is fetched at this pace
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks parsers to read at least 500 KiB
+ROBOTS_TTL = 24 * 3600.0  # a site's robots.txt is read again after a day (RFC 9309)
+ROBOTS_RETRY = 600.0  # ... or after 10 minutes when it could not be read
 
 
 class HostRate:
@@ -62,16 +65,19 @@ class Robots:
 
     def __init__(self, opts: FetchOptions, rate: HostRate) -> None:
         self.opts, self.rate = opts, rate
-        self._sites: dict[str, urllib.robotparser.RobotFileParser | FetchError] = {}
+        self._sites: dict[str, tuple[float, urllib.robotparser.RobotFileParser | FetchError]] = {}
 
     def check(self, url: str) -> None:
         """Nothing when robots.txt lets storyline fetch *url*; else a ``robots``
         :class:`FetchError`."""
         scheme, host, port, _ = split_url(url)
         site = f"{scheme}://{host}:{port}"
-        rules = self._sites.get(site)
-        if rules is None:
-            rules = self._sites[site] = self._load(site, host)
+        cached = self._sites.get(site)
+        now = time.monotonic()
+        if cached is None or now - cached[0] > (ROBOTS_TTL if not isinstance(
+                cached[1], FetchError) or not cached[1].transient else ROBOTS_RETRY):
+            cached = self._sites[site] = (now, self._load(site, host))
+        rules = cached[1]
         if isinstance(rules, FetchError):
             raise FetchError(rules.reason, rules.message, url=url, transient=rules.transient)
         if not rules.can_fetch(ROBOTS_AGENT, url):
