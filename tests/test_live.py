@@ -308,3 +308,29 @@ def test_feed_list_and_interval(tmp_path: Path) -> None:
     for bad in ("soon", "0s", "15 parsecs"):
         with pytest.raises(FollowError):
             parse_every(bad)
+
+
+def test_follow_killed_mid_round_resumes(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A round stopped during its ingest saved no state: the next round does it again, and
+    what an earlier run did store is not fetched twice."""
+    site.feed("/feed.xml", [1, 2], etag='"v1"')
+    for n in (1, 2):
+        site.page(f"/news/{n}.html", article_html(n))
+    sl = storyline.open(None, encoder="hashing")
+    url = f"{site.base}/feed.xml"
+    real = sl.ingest_docs
+
+    def killed(docs: Any, **kw: Any) -> Any:
+        real(list(docs)[:1], **kw)  # the first article is committed, then the process dies
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sl, "ingest_docs", killed)
+    with pytest.raises(KeyboardInterrupt):
+        poll_feed(sl, local(), url)
+    assert FeedState.load(sl.store, url).etag is None  # state not saved
+    monkeypatch.setattr(sl, "ingest_docs", real)
+    r = poll_feed(sl, local(), url)
+    assert r.new == 2 and r.report is not None and r.report.accepted == 1
+    assert sl.store.count_articles() == 2
+    assert site.hits("/news/1.html") == 1 and site.hits("/news/2.html") == 2
+    assert poll_feed(sl, local(), url).status == "not-modified"
