@@ -87,6 +87,37 @@ def test_story_page_timeline(client: TestClient, sl: Storyline) -> None:
     assert "Why these events are grouped" in html
 
 
+def test_story_page_pages_its_events(
+    client: TestClient, sl: Storyline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A story's timeline and claims are shown a page of events at a time; the axis and the
+    counts cover the whole story, and every event is on exactly one page."""
+    from storyline.web import routes_ui
+
+    sid = _biggest_story(sl)
+    tl = sl.timeline(sid)
+    assert len(tl) >= 3, "the sample's biggest story should have 3+ events"
+    monkeypatch.setattr(routes_ui, "STORY_EVENTS", 2)
+    seen: list[str] = []
+    quoted: list[str] = []
+    for offset in range(0, len(tl), 2):
+        html = client.get(f"/stories/{sid}", params={"offset": offset}).text
+        order = re.findall(r'<li id="(e\d+)" class="tl-item', html)
+        assert order == [t.event.id for t in tl[offset : offset + 2]]
+        seen.extend(order)
+        assert html.count('<circle class="ev') == sum(1 for t in tl if t.date)  # whole axis
+        assert f"events {offset + 1}–{min(offset + 2, len(tl))} of {len(tl)}" in html
+        assert ("later events" in html) == (offset + 2 < len(tl))
+        assert ("earlier events" in html) == (offset > 0)
+        quoted.extend(re.findall(r'<li class="quote', html))
+    assert seen == [t.event.id for t in tl]
+    assert len(quoted) == len(sl.quotes(story=sid)) > 0  # every claim on one page
+    # an offset past the end shows the last page (no error); a negative one is a 4xx
+    last = client.get(f"/stories/{sid}", params={"offset": 10_000}).text
+    assert re.findall(r'<li id="(e\d+)" class="tl-item', last)[-1] == tl[-1].event.id
+    assert client.get(f"/stories/{sid}", params={"offset": -1}).status_code == 422
+
+
 def test_event_page_shows_join_reasons(client: TestClient, sl: Storyline) -> None:
     ev = max(sl.events(), key=lambda e: len(e.article_ids))
     html = client.get(f"/events/{ev.id}").text

@@ -43,23 +43,38 @@ def available() -> bool:
     return True
 
 
-def _new(dim: int) -> Any:
+def _new(dim: int, expansion_search: int) -> Any:
     from usearch.index import Index
 
     return Index(ndim=dim, metric="cos", dtype=DTYPE, connectivity=CONNECTIVITY,
-                 expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)
+                 expansion_add=EXPANSION_ADD, expansion_search=expansion_search)
 
 
 class AnnIndex:
-    """An HNSW index of unit vectors, with the ids of its rows; saved to *path*."""
+    """An HNSW index of unit vectors, with the ids of its rows; saved to *path*.
 
-    def __init__(self, path: Path | None, *, dim: int) -> None:
+    *expansion_search* (the candidate list of a query) is a search-time setting: it can be
+    changed on a built or loaded index without rebuilding it.
+    """
+
+    def __init__(self, path: Path | None, *, dim: int,
+                 expansion_search: int = EXPANSION_SEARCH) -> None:
         self.path = path
         self.dim = dim
         self.ids: list[str] = []
         self.row: dict[str, int] = {}
-        self._index = _new(dim)
+        self._index = _new(dim, expansion_search)
         self._lock = threading.Lock()
+
+    @property
+    def expansion_search(self) -> int:
+        return int(self._index.expansion_search)
+
+    @expansion_search.setter
+    def expansion_search(self, value: int) -> None:
+        if value < 1:
+            raise ValueError(f"expansion_search must be at least 1, not {value}")
+        self._index.expansion_search = int(value)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -100,15 +115,16 @@ class AnnIndex:
             os.replace(ids_tmp, self.path.with_name(self.path.name + ".ids"))
 
     @classmethod
-    def load(cls, path: Path) -> AnnIndex | None:
+    def load(cls, path: Path, *, expansion_search: int = EXPANSION_SEARCH) -> AnnIndex | None:
         """The index saved at *path*, or None when missing or unreadable (rebuilt then)."""
         ids_path = path.with_name(path.name + ".ids")
         try:
             meta = json.loads(ids_path.read_text(encoding="utf-8"))
             if meta.get("version") != VERSION or meta.get("dtype") != DTYPE:
                 return None
-            idx = cls(path, dim=int(meta["dim"]))
+            idx = cls(path, dim=int(meta["dim"]), expansion_search=expansion_search)
             idx._index.load(str(path))
+            idx.expansion_search = expansion_search
             if len(idx._index) != len(meta["ids"]):
                 raise ValueError("graph and ids differ in size")
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
