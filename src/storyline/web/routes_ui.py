@@ -9,11 +9,12 @@ are in :mod:`storyline.web.routes_people`.
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from storyline.api import Storyline, event_date
 from storyline.api_people import quote_conflicts
@@ -48,6 +49,22 @@ STORY_EVENTS = 40
 
 def render(request: Request, name: str, context: dict[str, Any]) -> Response:
     return state_of(request).templates.TemplateResponse(request, name, context)
+
+
+def cached_page(request: Request, build: Callable[[], Response]) -> Response:
+    """The page ``build()`` renders, kept (``STORYLINE_PAGE_CACHE`` pages) while the store is
+    unchanged: a page is the same for every visitor, so a popular one is rendered once per
+    store version."""
+    state = state_of(request)
+    key = (request.url.path, request.url.query, request.scope.get("root_path", ""))
+    version = state.sl.store.version()
+    body = state.pages.get(key, version)
+    if body is not None:
+        return HTMLResponse(cast(bytes, body))
+    response = build()
+    if response.status_code == 200:
+        state.pages.put(key, version, bytes(response.body))
+    return response
 
 
 def _langs_of(counts: list[dict[str, int]]) -> list[tuple[str, int]]:
@@ -105,9 +122,13 @@ def stories_page(
             "entity_choices": [e.name for e in sl.entities(limit=ENTITY_CHOICES)],
         }
 
-    ctx = state.run(load)
-    ctx.update(lang=lang or "", entity=entity, sort=sort, single=single, limit=limit, offset=offset)
-    return render(request, "stories.html", ctx)
+    def page() -> Response:
+        ctx = state.run(load)
+        ctx.update(lang=lang or "", entity=entity, sort=sort, single=single, limit=limit,
+                   offset=offset)
+        return render(request, "stories.html", ctx)
+
+    return cached_page(request, page)  # the front page: the most read
 
 
 @router.get("/stories/{story_id}", name="ui_story")
@@ -153,14 +174,17 @@ def story_page(
             "claims": claim_index(quotes),
         }
 
-    ctx = state.run(load)
-    ctx["per_page"] = STORY_EVENTS
-    ctx["axis"] = timeline_axis(ctx["timeline"])
-    top = sorted(ctx["story"].keys.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
-    ctx["shared_names"] = [k for k, _ in top]
-    events = [(t.event.id, t.event.title or t.event.id, t.date) for t in ctx["shown"]]
-    ctx["quote_groups"] = group_quotes(ctx["quotes"], events)
-    return render(request, "story.html", ctx)
+    def page() -> Response:
+        ctx = state.run(load)
+        ctx["per_page"] = STORY_EVENTS
+        ctx["axis"] = timeline_axis(ctx["timeline"])
+        top = sorted(ctx["story"].keys.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+        ctx["shared_names"] = [k for k, _ in top]
+        events = [(t.event.id, t.event.title or t.event.id, t.date) for t in ctx["shown"]]
+        ctx["quote_groups"] = group_quotes(ctx["quotes"], events)
+        return render(request, "story.html", ctx)
+
+    return cached_page(request, page)
 
 
 @router.get("/events", name="ui_events")
