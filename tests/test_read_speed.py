@@ -36,6 +36,8 @@ def test_token_spans_fast_path_equals_folding_each_token() -> None:
         text = "".join(chr(rng.choice(CODES)) if rng.random() < 0.5 else rng.choice("ab Cd,.eF")
                        for _ in range(rng.randint(0, 40)))
         assert list(token_spans(text)) == per_token(text), repr(text)
+    for text in ["ΟΔΥΣΣΕΥΣ ΣΑΣ", "Straße İzmir ﬁne", "किशोर, गुजरात “Modi’s”"]:
+        assert list(token_spans(text)) == per_token(text)  # final sigma: not str.lower's
     for code in range(0x20, 0x3000):
         text = f"a{chr(code)}B {chr(code)}"
         assert list(token_spans(text)) == per_token(text), hex(code)
