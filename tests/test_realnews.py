@@ -93,8 +93,51 @@ def test_dev_gold_regression_guards() -> None:
     from storyline.quotes.evaluate import evaluate_real as quotes_real
 
     ents = evaluate_real(DEV, only_gold=True)
-    assert ents.rows["all"]["f1"] >= 0.80
-    assert ents.rows["cross-script"]["with_english_name"] >= 18
+    assert ents.rows["all"]["f1"] >= 0.83
+    assert ents.rows["hi"]["f1"] >= 0.68
+    assert ents.rows["cross-script"]["with_english_name"] >= 24
     q = quotes_real(DEV)
-    assert q.rows["all"]["f1"] >= 0.85
-    assert q.rows["all"]["speaker_right_of_gold"] >= 0.60
+    assert q.rows["all"]["f1"] >= 0.87
+    assert q.rows["all"]["speaker_right_of_gold"] >= 0.68
+    # each half of the gold (tuning on one half was checked on the other)
+    for fold in ("a", "b"):
+        assert evaluate_real(DEV, fold=fold).rows["all"]["f1"] >= 0.83
+        assert quotes_real(DEV, fold=fold).rows["all"]["speaker_right_of_gold"] >= 0.65
+
+
+def test_mined_aliases_link_names_across_scripts() -> None:
+    """resources/aliases.tsv.gz (scripts/build_aliases.py): Hindi mentions carry the
+    English name of the place or organisation."""
+    from storyline.entities.gazetteer import BY_ID
+    from storyline.entities.linker import EntityLinker
+
+    mined = {e.name: e for e in BY_ID.values() if e.source == "mined"}
+    assert {"Safdarjung Hospital", "Dharavi", "Tihar Jail"} <= set(mined), sorted(mined)[:20]
+    assert "लोकसभा" in {f for e in BY_ID.values() if e.name == "Lok Sabha" for f in e.deva}
+    linker = EntityLinker()
+    ms = linker.link_article("h", "सफदरजंग अस्पताल के डॉक्टरों ने बताया कि लोकसभा का सत्र टला।", "hi")
+    names = {linker.get(linker.resolve(m.entity_id)).name for m in ms}
+    assert {"Safdarjung Hospital", "Lok Sabha"} <= names, names
+    # a mined one-word place does not cut a longer Hindi place name
+    got = _ents("पुलिस ने गौतम नगर में जांच की।", "hi")
+    assert "गौतम नगर" in got
+
+
+def test_geonames_places_and_hindi_agents() -> None:
+    got = _ents("The virus has spread to Laos, Niger and Honduras, officials said.")
+    assert {got.get(w) for w in ("Laos", "Niger", "Honduras")} == {"PLACE"}, got
+    got = _ents("जिला सर्विलांस अधिकारी सुनील दोहरे ने बताया कि कोई नया मामला नहीं है।", "hi")
+    assert got.get("सुनील दोहरे") == "PERSON", got
+
+
+def test_role_and_apposition_speakers() -> None:
+    (c,) = extract_claims("Ashutosh Sharma, secretary, Department of Science and Technology "
+                          "(DST) said, “Integration of data is essential for governance.”", "en")
+    assert c.speaker == "Ashutosh Sharma"
+    text = ("District collector G Veerapandian visited the ward. The district collector "
+            "said 29 cases were reported in Kurnool city alone.")
+    (c,) = extract_claims(text, "en")
+    assert not c.anonymous and c.speaker == "G Veerapandian", c
+    (c,) = extract_claims("Herd immunity will help, said Dr Jayaprakash Muliyil who is among "
+                          "India’s top epidemiologists.", "en")
+    assert c.speaker == "Jayaprakash Muliyil"

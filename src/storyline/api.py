@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, TypeVar, cast
 
 from storyline.api_people import PeopleAPI
 from storyline.cluster.features import day_number, day_to_iso
+from storyline.cluster.model import ClusterModel
 from storyline.encode.base import Encoder
 from storyline.encode.e5 import get_encoder
 from storyline.engine import Engine, IngestReport
@@ -61,11 +62,13 @@ class Storyline(PeopleAPI):
         #: run the watchlists after each ingest that added articles (webhooks included)
         self.watch_after_ingest = True
         self.watch_delivery = Delivery()
+        #: the clustering model new engines use (None: the shipped one); see storyline.config
+        self.cluster_model: ClusterModel | None = None
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = Engine(self.store, self._encoder)
+            self._engine = Engine(self.store, self._encoder, model=self.cluster_model)
         return self._engine
 
     def close(self) -> None:

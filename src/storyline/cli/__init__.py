@@ -5,7 +5,7 @@ Commands live in submodules by topic; importing them registers them on :data:`cl
 
 from __future__ import annotations
 
-from storyline.cli import admin, core, curate, more, people, scale, watch  # noqa: F401
+from storyline.cli import admin, core, curate, live, more, people, scale, settings, watch  # noqa: F401
 from storyline.cli.base import DEFAULT_DB, Ctx, cli
 
 __all__ = ["DEFAULT_DB", "Ctx", "cli", "main"]

@@ -9,6 +9,8 @@ import click
 
 from storyline.annotate import article_entities
 from storyline.cli.base import Ctx, _errors, _json, cli
+from storyline.cli.live import fetch_options, make_fetcher
+from storyline.ingest.report import IngestReport
 from storyline.render import (
     article_dict,
     echo_table,
@@ -44,23 +46,38 @@ from storyline.timeanchor import anchored_times
     "Names: max_line_bytes, max_record_bytes, max_doc_bytes, max_html_bytes, "
     "max_decompressed_bytes, max_text_chars, max_depth, max_number_digits.",
 )
+@fetch_options
 @click.pass_obj
 def ingest(
     obj: Ctx, paths: tuple[str, ...], as_json: bool, progress: bool | None, workers: int,
-    limit_pairs: tuple[str, ...],
+    limit_pairs: tuple[str, ...], allow_private: bool, timeout: float, rate: float,
+    max_redirects: int, feed_text: bool,
 ) -> None:
-    """Ingest files, folders, JSON Lines, HTML, RSS/Atom, WARC, or '-' for stdin.
+    """Ingest files, folders, JSON Lines, HTML, RSS/Atom, WARC, '-' for stdin, or http(s)
+    URLs of web pages and feeds.
 
     Bad inputs (and records over a limit) are reported and kept in the quarantine table with
     their reason; the batch goes on. Running the same ingest again adds nothing; after an
     interruption it completes what is missing.
+
+    \b
+    A URL is fetched politely: robots.txt respected, one request per host per --rate seconds,
+    timeouts and the size limits, at most --max-redirects redirects. Addresses on this
+    machine or a private network are refused unless --allow-private. A feed's items are
+    fetched from their pages (--feed-text: the feed's own text). Pages already in the store
+    are not fetched again; `storyline follow` polls feeds.
     """
     from storyline.ingest import count_inputs
     from storyline.ingest.limits import parse_limits, using_limits
+    from storyline.live import ingest_urls, is_url
 
+    urls = [p for p in paths if is_url(p)]
+    paths = tuple(p for p in paths if not is_url(p))
     with _errors(), using_limits(parse_limits(limit_pairs)):
         sl = obj.sl
-        if paths == ("-",):
+        if not paths:
+            report = IngestReport()
+        elif paths == ("-",):
             report = sl.ingest_stream(sys.stdin.buffer, workers=workers)
         else:
             show = progress if progress is not None else sys.stderr.isatty()
@@ -73,6 +90,12 @@ def ingest(
                 hidden=not show,
             ) as bar:
                 report = sl.ingest(list(paths), progress=bar.update, workers=workers)
+        if urls:
+            fetcher = make_fetcher(allow_private, timeout, rate, max_redirects)
+            fetched = ingest_urls(sl, urls, fetcher=fetcher, pages=not feed_text,
+                                  workers=workers)
+            report.add(fetched)
+            report.seconds += fetched.seconds
     if as_json:
         _json(report.as_dict())
         return

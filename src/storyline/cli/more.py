@@ -11,6 +11,7 @@ import click
 
 from storyline import __version__
 from storyline.cli.base import Ctx, _errors, _json, cli
+from storyline.export import ExportError
 
 
 @cli.command("search")
@@ -113,10 +114,11 @@ def search_cmd(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "csv"]),
+    type=click.Choice(["jsonl", "csv", "parquet"]),
     default="jsonl",
     show_default=True,
-    help="CSV holds the article lines only.",
+    help="CSV: one kind of row (articles, or --what events|stories). Parquet: needs -o; "
+    "with --what all, -o is a folder that gets articles/events/stories.parquet.",
 )
 @click.option(
     "--what",
@@ -124,19 +126,49 @@ def search_cmd(
     default="all",
     show_default=True,
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File (default stdout).")
+@click.option(
+    "--with",
+    "with_",
+    default="",
+    metavar="FIELDS",
+    help="Extra fields, comma-separated: text (cleaned text), entities (with offsets), "
+    "claims (who said what), summary (events and stories: cited summaries); or all.",
+)
+@click.option("-o", "--output", type=click.Path(), help="File (default stdout).")
 @click.pass_obj
-def export_cmd(obj: Ctx, fmt: str, what: str, output: str | None) -> None:
-    """Export articles (with event and story ids), events and stories."""
-    from storyline.export import export
+def export_cmd(obj: Ctx, fmt: str, what: str, with_: str, output: str | None) -> None:
+    """Export articles (with event and story ids), events and stories.
+
+    \b
+    Examples:
+      storyline export --format jsonl > all.jsonl
+      storyline export --what articles --with text,entities,claims -o articles.jsonl
+      storyline export --format parquet --with all -o export/     # three .parquet files
+      storyline export --what events --with summary --format csv -o events.csv
+    """
+    from storyline.export import export, export_parquet, parse_with
 
     with _errors():
-        if output:
+        fields = parse_with(with_)
+        sl = obj.sl
+
+        def summarize(ref: str) -> dict[str, object]:
+            return sl.summary(ref).as_dict()
+
+        if fmt == "parquet":
+            if not output:
+                raise ExportError("--format parquet writes files: give -o FILE (or -o FOLDER "
+                                  "with --what all)")
+            counts = export_parquet(sl.store, output, what=what, with_=fields,
+                                    summarize=summarize)
+            for path, n in counts.items():
+                click.echo(f"wrote {n} rows to {path}", err=True)
+        elif output:
             with Path(output).open("w", encoding="utf-8", newline="") as fh:
-                n = export(obj.sl.store, fh, fmt=fmt, what=what)
+                n = export(sl.store, fh, fmt=fmt, what=what, with_=fields, summarize=summarize)
             click.echo(f"wrote {n} lines to {output}", err=True)
         else:
-            export(obj.sl.store, sys.stdout, fmt=fmt, what=what)
+            export(sl.store, sys.stdout, fmt=fmt, what=what, with_=fields, summarize=summarize)
 
 
 @cli.group("eval")
@@ -223,7 +255,7 @@ def eval_pairs(obj: Ctx, data: str, limit: int | None, as_json: bool) -> None:
     help="Bearer token the write endpoints (ingest) require. Needed to listen beyond "
     "localhost unless --read-only.",
 )
-@click.option("--read-only", is_flag=True, help="Disable the write endpoints.")
+@click.option("--read-only/--read-write", default=False, help="Disable the write endpoints.")
 @click.option(
     "--max-body-mb",
     type=click.FloatRange(0.001, 4096),

@@ -83,7 +83,11 @@ def _gazetteer(toks: list[Token]) -> list[Candidate]:
                 continue
             e = gaz.deva.get(tuple(t.text for t in toks[i : i + size]))
             if e is not None:
-                out.append(Candidate(i, i + size, e.type, "gazetteer", 5.0, 6, lex_id=e.lex_id))
+                # a mined one-word name ranks with cues and heads ("गौतम नगर" stays
+                # whole); a mined name of several words is an exact match of all of them
+                prio = 6 if e.source == "hand" else 8 if size > 1 else 3
+                out.append(Candidate(i, i + size, e.type, "gazetteer", 5.0, prio,
+                                     lex_id=e.lex_id))
                 break
     return out
 
@@ -146,11 +150,18 @@ def _name_after(toks: list[Token], k: int) -> int:
         return k  # "मुख्यमंत्री चाहते हैं": a verb, not a name
     closed = j >= len(toks) or not toks[j].deva or not joined(toks, j - 1, j + 1) or (
         toks[j].text in DEVA_BOUNDARY or toks[j].text in HINDI_STOP)
+    if closed and j < len(toks) and toks[j].text == "ने" and joined(toks, j - 1, j + 1):
+        return j  # "सुनील दोहरे ने": the agent marker closes the whole name
     if closed:
         # "कमलनाथ एकांतवास में": a known name word, then a word no list vouches for
         if j - k == 2 and _vouched(toks[k].text) and not _vouched(toks[k + 1].text, True):
             return k + 1
         return j
+    # "अधिकारी सुनील दोहरे ने बताया": the word before the agent marker ends the name
+    if (j - k < _MAX_NAME and j + 1 < len(toks) and toks[j + 1].text == "ने"
+            and joined(toks, j, j + 2) and toks[j].text not in HINDI_STOP
+            and not _verbal(toks[j].text) and toks[j].text not in DEVA_ORG_HEADS):
+        return j + 1
     # no clear end: keep what the name lists vouch for
     if j - k >= 2 and (is_given(toks[k].text) or is_surname(toks[k + 1].text, ambiguous=True)):
         return k + 2
@@ -207,7 +218,11 @@ def _headed(toks: list[Token]) -> list[Candidate]:
                 k += 1
             words = [x.text for x in toks[k:i]]
             if words and any(w not in DEVA_COMMON for w in words):
-                out.append(Candidate(k, i + 1, "ORG", "head", 3.0, 4))
+                # "दिल्ली उच्च न्यायालय": a place, more words and a head make one name,
+                # taken whole before the gazetteer would cut the place out of it
+                gaz = gazetteer_index().deva.get((words[0],))
+                whole = len(words) >= 2 and gaz is not None and gaz.type == "PLACE"
+                out.append(Candidate(k, i + 1, "ORG", "head", 3.0, 7 if whole else 4))
         elif t.text in DEVA_PLACE_HEADS or t.text in DEVA_PLACE_NAME_HEADS:
             k = i - 1
             if not (_nameish(toks, k, namelike=False) and joined(toks, k, i + 1)):

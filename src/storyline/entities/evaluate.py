@@ -38,7 +38,15 @@ from storyline.entities.keys import name_key
 from storyline.entities.linker import EntityLinker
 from storyline.entities.records import EntityMention
 from storyline.errors import StorylineError
-from storyline.eval.realgold import PRF, GoldError, Report, gold_docs, read_jsonl
+from storyline.eval.realgold import (
+    FOLDS,
+    PRF,
+    GoldError,
+    Report,
+    fold_ids,
+    gold_docs,
+    read_jsonl,
+)
 from storyline.text.clean import clean_text
 
 logger = logging.getLogger(__name__)
@@ -187,9 +195,15 @@ def _gold_paths(gold: Path, docs: Path | None) -> tuple[Path, Path, Path | None]
     return ents, docs or folder / "docs.jsonl", ids if ids.is_file() else None
 
 
-def evaluate_real(gold: Path, docs: Path | None = None, *, only_gold: bool = False) -> Report:
-    """(article, entity) P/R/F1 and cross-script linking on real-news gold."""
+def evaluate_real(gold: Path, docs: Path | None = None, *, only_gold: bool = False,
+                  fold: str | None = None) -> Report:
+    """(article, entity) P/R/F1 and cross-script linking on real-news gold.
+
+    ``fold`` (``a``/``b``) scores only that half of the gold articles
+    (:func:`storyline.eval.realgold.fold_ids`); every article is still linked.
+    """
     ents_path, docs_path, ids_path = _gold_paths(gold, docs)
+    scored = fold_ids(ents_path.parent, fold) if fold else None
     rows = read_jsonl(ents_path)
     by_art: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
@@ -210,6 +224,8 @@ def evaluate_real(gold: Path, docs: Path | None = None, *, only_gold: bool = Fal
     by_type = {t: PRF() for t in _TYPES}
     cross_ok = cross_n = 0
     for aid in sorted(ids):
+        if scored is not None and aid not in scored:
+            continue
         lang = langs.get(aid, "en")
         golds = by_art.get(aid, [])
         gnames = [{g["entity"].casefold(), *(f.casefold() for f in g.get("forms", []))}
@@ -287,10 +303,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only-gold", action="store_true",
                     help="link only the gold articles (default: every article of --docs)")
     ap.add_argument("--errors", action="store_true", help="list misses and false alarms")
+    ap.add_argument("--fold", choices=FOLDS,
+                    help="score only half of the gold articles (tune on one, report the other)")
     args = ap.parse_args(argv)
     if args.gold is not None:
         try:
-            rep = evaluate_real(args.gold, args.docs, only_gold=args.only_gold)
+            rep = evaluate_real(args.gold, args.docs, only_gold=args.only_gold, fold=args.fold)
         except StorylineError as err:
             print(f"error: {err}")
             return 2

@@ -11,8 +11,13 @@ Party, Latin ``SP`` "superintendent of police" for the Samajwadi Party, Hindi
 
 from __future__ import annotations
 
+import gzip
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib import resources
+
+logger = logging.getLogger(__name__)
 
 _PLACES = """
 PLACE|India|India;Inde;Indien;Indiens;Bharat|भारत
@@ -313,6 +318,10 @@ class LexEntry:
     name: str
     latin: tuple[str, ...]
     deva: tuple[str, ...]
+    # mined one-word names ("Dharavi") are matched in Devanagari only: in Latin script a
+    # capitalised word is found anyway, and a place word may be a person's name there
+    match_latin: bool = True
+    source: str = "hand"  # or "mined" (resources/aliases.tsv.gz)
 
 
 def _parse(block: str) -> list[LexEntry]:
@@ -326,5 +335,38 @@ def _parse(block: str) -> list[LexEntry]:
     return out
 
 
-ENTRIES: tuple[LexEntry, ...] = tuple(_parse(_PLACES) + _parse(_ORGS))
+def _mined(hand: list[LexEntry]) -> list[LexEntry]:
+    """Entries of ``resources/aliases.tsv.gz`` (built by ``scripts/build_aliases.py`` from
+    unlabelled news in both scripts): a Devanagari form already in a hand entry is left to
+    it; a name that is a hand entry's Latin form adds its new Devanagari forms to it."""
+    try:
+        ref = resources.files("storyline.resources").joinpath("aliases.tsv.gz")
+        with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+            rows = [line.rstrip("\n").split("\t") for line in fh if not line.startswith("#")]
+    except FileNotFoundError:
+        logger.warning("resources/aliases.tsv.gz missing: no mined cross-script names")
+        return hand
+    by_latin = {f: n for n, e in enumerate(hand) for f in e.latin}
+    taken_deva = {f for e in hand for f in e.deva}
+    out = list(hand)
+    for row in rows:
+        if len(row) < 3 or row[0] not in ("PLACE", "ORG"):
+            continue
+        typ, name, forms = row[0], row[1], [f for f in row[2].split(";") if f]
+        new = tuple(f for f in forms if f not in taken_deva)
+        if not new:
+            continue
+        taken_deva.update(new)
+        if name in by_latin:
+            n = by_latin[name]
+            out[n] = replace(out[n], deva=out[n].deva + new)
+            continue
+        out.append(LexEntry(f"{typ}:{name}", typ, name, (name,), new,
+                            match_latin=" " in name, source="mined"))
+        by_latin[name] = len(out) - 1
+    return out
+
+
+HAND_ENTRIES: tuple[LexEntry, ...] = tuple(_parse(_PLACES) + _parse(_ORGS))
+ENTRIES: tuple[LexEntry, ...] = tuple(_mined(list(HAND_ENTRIES)))
 BY_ID: dict[str, LexEntry] = {e.lex_id: e for e in ENTRIES}

@@ -216,11 +216,30 @@ def _classify(toks: list[Token], idx: list[int], title: str | None, role: str | 
         return "PERSON", "names", 1.5
     if lang == "de":
         return None  # every German noun is capitalised: no evidence, no mention
+    if _geo_place(words):
+        return "PLACE", "geo", 1.5
     if ctx:
         return ctx[0], "caps", ctx[1]
     if 1 < len(words) <= 4:
         return "PERSON", "caps", 0.5
     return ("OTHER", "caps", 0.3) if len(words) == 1 else None
+
+
+_GEO_MIN_POPULATION = 50_000
+
+
+def _geo_place(words: list[str]) -> bool:
+    """A capitalised name with no other evidence that GeoNames knows as a country, a
+    region or district, or a town of 50,000+ (``resources/places.tsv.gz``), and that is
+    not also a personal name ("Laos", "Yavatmal", "Wardha"; not "Kumar")."""
+    if len(words) == 1 and (is_given(words[0]) or is_surname(words[0], ambiguous=True)):
+        return False
+    if words[0].lower() in LATIN_COMMON or words[-1].lower() in LATIN_COMMON:
+        return False
+    from storyline.geo.gazetteer import gazetteer
+
+    return any(p.kind != "city" or p.population >= _GEO_MIN_POPULATION
+               for p in gazetteer().lookup(" ".join(words)))
 
 
 def _is_word_part(w: str) -> bool:

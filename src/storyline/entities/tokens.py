@@ -137,7 +137,7 @@ def gazetteer_index() -> GazetteerIndex:
     acr: dict[str, LexEntry] = {}
     longest = 1
     for e in ENTRIES:
-        for f in e.latin:
+        for f in e.latin if e.match_latin else ():
             toks = _form_tokens(f)
             if not toks:
                 continue

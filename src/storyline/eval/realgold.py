@@ -79,6 +79,25 @@ def gold_docs(docs_path: Path, ids: set[str]) -> Iterator[GoldDoc]:
                         f"(e.g. {sorted(missing)[0]!r}); pass the matching --docs file")
 
 
+FOLDS = ("a", "b")
+
+
+def fold_ids(folder: Path, fold: str) -> set[str]:
+    """Half of the gold articles, for tuning on one half and reporting the other.
+
+    ``people_ids.txt`` lists the gold articles in random order (English first, then Hindi);
+    fold ``a`` is every article at an even position, ``b`` every odd one, so both halves
+    hold the same mix of languages (16 English + 4 Hindi of the dev gold each).
+    """
+    if fold not in FOLDS:
+        raise GoldError(f"unknown fold {fold!r}; use one of {', '.join(FOLDS)}")
+    path = folder / "people_ids.txt"
+    if not path.is_file():
+        raise GoldError(f"{path} not found: folds need the gold's list of articles")
+    ids = [x.strip() for x in path.read_text(encoding="utf-8").split() if x.strip()]
+    return set(ids[FOLDS.index(fold)::2])
+
+
 def words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text or "")]
 

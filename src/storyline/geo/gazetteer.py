@@ -56,6 +56,8 @@ def fold(form: str) -> str:
 
 
 def _fold(form: str) -> str:
+    if form.isascii():  # most names: nothing to decompose (casefold is lower for ASCII)
+        return form.lower().strip()
     s = unicodedata.normalize("NFKD", form.casefold())
     out: list[str] = []
     for ch in s:
@@ -63,6 +65,10 @@ def _fold(form: str) -> str:
             continue  # an accent on a Latin letter
         out.append(ch)
     return unicodedata.normalize("NFC", "".join(out)).replace("’", "'").strip()
+
+
+#: the places file's line saying its name forms are stored folded (no folding at load)
+FOLDED_HEADER = "# names: folded"
 
 
 class Gazetteer:
@@ -75,8 +81,10 @@ class Gazetteer:
         self.names: dict[str, tuple[str, ...]] = {}
         intern = sys.intern
         names = self.names
+        folded = False
         for line in lines:
             if not line or line.startswith("#"):
+                folded = folded or line.startswith(FOLDED_HEADER)
                 continue
             parts = line.rstrip("\n").split("\t")
             if parts[0] == "P" and len(parts) == 8:
@@ -85,7 +93,7 @@ class Gazetteer:
                 self.places[pid] = Place(pid, intern(kind), intern(cc), intern(a1), intern(a2),
                                          int(pop or 0), name)
             elif parts[0] == "N" and len(parts) == 3:
-                key = _fold(parts[1])
+                key = parts[1] if folded else _fold(parts[1])
                 ids = tuple(intern(i) for i in parts[2].split(",") if i)
                 old = names.get(key)
                 names[key] = ids if old is None else tuple(sorted(set(old) | set(ids)))

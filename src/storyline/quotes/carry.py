@@ -32,7 +32,8 @@ __all__ = ["PRONOUN_REACH", "QUOTE_REACH", "carry_speakers"]
 
 PRONOUN_REACH = 1500
 QUOTE_REACH = 600
-_PLACES = frozenset(f.casefold() for e in ENTRIES if e.type == "PLACE" for f in (*e.latin, *e.deva))
+_PLACES = frozenset(f.casefold() for e in ENTRIES if e.type == "PLACE"
+                     for f in (*(e.latin if e.match_latin else ()), *e.deva))
 
 
 def _is_place(name: str | None) -> bool:
@@ -86,6 +87,14 @@ def _full_name(text: str, before: int, word: str) -> tuple[str, int, int] | None
     return None
 
 
+def _ends_in_title(name: str) -> bool:
+    """"Akal Takht Jathedar", "Udhampur Deputy Commissioner": a title, not yet a name."""
+    from storyline.quotes.cues import TITLE_WORDS
+
+    words = name.split()
+    return len(words) > 1 and words[-1].lower().strip(".") in TITLE_WORDS | {"jathedar"}
+
+
 def carry_speakers(claims: list[Claim], text: str | None = None) -> list[Claim]:
     """Fill missing speakers in place (claims in text order); returns the list. With the
     ``text``, a role source ("the DM said") goes to the person named with that role."""
@@ -114,8 +123,8 @@ def carry_speakers(claims: list[Claim], text: str | None = None) -> list[Claim]:
                 c.speaker_start, c.speaker_end = last.speaker_start, last.speaker_end
                 if c.attribution == "none":
                     c.attribution = "continuation"
-        if c.speaker and text and " " not in c.speaker.strip() and c.speaker[:1].isupper() and (
-                c.speaker.isascii()):
+        if c.speaker and text and c.speaker[:1].isupper() and c.speaker.isascii() and (
+                " " not in c.speaker.strip() or _ends_in_title(c.speaker)):
             full = _full_name(text, c.sentence_start, c.speaker.strip())
             if full is not None:
                 c.speaker, c.speaker_start, c.speaker_end = full

@@ -16,9 +16,12 @@ that decided each side:
      खारिज, "हामी नहीं") and no acceptance cue, the other acceptance or probability cues
      (agreed, accepted, relenting, "will join", "taking up", likely, "high probability";
      तैयार, राजी, सहमत, संभावना) and no refusal cue;
-   * *negation* — a content word both claims use is negated (not/no/never/नहीं… within three
-     words before it, or just after it in Hindi) in exactly one of them ("was not signing
-     Mehra" vs "is signing Mehra"); this needs three shared terms.
+   * *contradiction* (:mod:`storyline.quotes.contradict`), clause by clause: a clause of
+     each claim about the same subject (a shared name; Hindi names as the entity finder
+     sees them) where the same predicate is negated in one and affirmed in the other
+     ("the Dharavi cluster has not been sealed" / "has been sealed"), or the same
+     quantity has different values ("12 people were arrested in Bandra on Tuesday" / "40
+     people …"; same counted word, modifiers and day words).
 
    Hedges (reportedly, may, likely, कथित…) are listed and lower the score but do not decide.
 3. Pairs from the same source (same speaker surname, or the same anonymous group) are not
@@ -26,7 +29,7 @@ that decided each side:
 
 **Catches:** the classic "sources close to X say no / sources in Y say yes" pattern,
 denials vs affirmations of the same act, including across languages when names match.
-**Misses:** disagreements about numbers or dates ("six dead" vs "eleven dead"), stance
+**Misses:** disagreements about dates, numbers written as words ("six dead"), stance
 words outside the lists, claims whose subject appears only as a description ("the
 strategist") or in a pronoun we cannot resolve, sarcasm, and anything needing real
 paraphrase detection. It can over-flag two claims that refuse and accept *different*
@@ -38,13 +41,14 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import regex
 
 from storyline.quotes import cues
 from storyline.quotes.claim import Claim, Conflict
+from storyline.quotes.contradict import Clause, clauses, contradiction, subject_terms
 from storyline.text.names import name_keys, skeleton
 from storyline.text.stopwords import HINDI_STOP, LATIN_STOP
 
@@ -173,6 +177,7 @@ class _Profile:
     accept: list[str] = field(default_factory=list)
     hedges: list[str] = field(default_factory=list)
     who: str = ""
+    clauses: list[Clause] = field(default_factory=list)
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -253,7 +258,35 @@ def _profile(claim: Claim, known: set[str]) -> _Profile:
             p.accept.append(m.group(0))
     p.hedges = [m.group(0) for m in cues.HEDGE_RX.finditer(text)]
     p.who = _who(claim)
+    namer = _clause_key(known | _deva_names(text) if hindi or _is_deva(text) else known)
+    subject = subject_terms(claim.subject, namer) if claim.subject else set()
+    p.clauses = clauses(text, namer, _stem, hindi, subject)
     return p
+
+
+def _deva_names(text: str) -> set[str]:
+    """Name keys of the Devanagari words the entity finder takes for names in ``text``
+    (Hindi has no capitals: "धारावी" is a name only by its context or the gazetteer)."""
+    from storyline.entities.mentions import extract_mentions
+
+    out: set[str] = set()
+    for m in extract_mentions(text, "hi"):
+        if m.type in ("PERSON", "ORG", "PLACE") and not m.is_role:
+            out.update(k for w in m.words if (k := _first_key(w)))
+    return out
+
+
+def _clause_key(known: set[str]) -> Callable[[str], str | None]:
+    """Name key of a word for clause subjects: capitalised Latin words, and Devanagari
+    words whose key is a known name."""
+
+    def key(word: str) -> str | None:
+        k = _first_key(word)
+        if k is None or (_is_deva(word) and k not in known):
+            return None
+        return k
+
+    return key
 
 
 def _negated_after_phrase(text: str, end: int) -> bool:
@@ -345,13 +378,11 @@ def find_conflicts(
         if ca.text.casefold() == cb.text.casefold():
             continue
         shared_names = sorted(set(pa.names) & set(pb.names))
-        if not shared_names:
-            continue
         shared_stems = sorted(set(pa.stems) & set(pb.stems) - set(shared_names))
         shared = [pa.names[k] for k in shared_names] + [pa.stems[k] for k in shared_stems]
         sa, sb = _stance(pa), _stance(pb)
         conflict = None
-        if sa and sb and sa != sb and len(shared) + 1 >= min_shared:
+        if shared_names and sa and sb and sa != sb and len(shared) + 1 >= min_shared:
             ca_cues = pa.refuse if sa == "against" else pa.accept
             cb_cues = pb.refuse if sb == "against" else pb.accept
             reason = (
@@ -359,14 +390,17 @@ def find_conflicts(
                 f"on {', '.join(shared[:5])}"
             )
             conflict = Conflict(aa, ca, ab, cb, shared, reason, sa, sb, ca_cues, cb_cues)
-        else:
-            flips = [k for k in shared_stems if (k in pa.negated) != (k in pb.negated)]
-            same_side = sa is not None and sa == sb
-            if flips and not same_side and len(shared) >= min_shared + 1:
-                w = pa.stems[flips[0]]
-                na = "negated" if flips[0] in pa.negated else "affirmed"
-                nb = "negated" if flips[0] in pb.negated else "affirmed"
-                reason = f"negation: '{w}' is {na} in one claim and {nb} in the other"
+        elif not (sa is not None and sa == sb):
+            found = contradiction(pa.clauses, pb.clauses)
+            if found is not None:
+                kind, w, na, nb, subject = found
+                about = ", ".join(subject)
+                shared = shared or [*subject, w]
+                if kind == "negation":
+                    reason = (f"negation: '{w}' is {na} in one claim and {nb} in the other "
+                              f"(about {about})")
+                else:
+                    reason = f"numbers: {na} vs {nb} for the same quantity ('{w}', about {about})"
                 conflict = Conflict(aa, ca, ab, cb, shared, reason, na, nb, [w], [w])
         if conflict is None:
             continue

@@ -299,7 +299,9 @@ TITLE_WORDS = frozenset(
     रणनीतिकार निदेशक महासचिव सचिव विधायक सांसद आयुक्त कप्तान मछुआरे किसान उपाध्यक्ष
     प्रभारी नेता कमिश्नर कलेक्टर जिलाधिकारी उपायुक्त अधीक्षक निरीक्षक प्राचार्य कुलपति
     महापौर थानाध्यक्ष एसपी डीएम सीएमओ एसएसपी collector magistrate superintendent
-    inspector principal sp ssp dm dc acp dcp sho cmo ig dgp adg sdm bdo""".lower().split()
+    inspector principal sp ssp dm dc acp dcp sho cmo ig dgp adg sdm bdo
+    epidemiologist virologist scientist economist professor doctor physician surgeon
+    researcher lawyer advocate activist""".lower().split()
 )
 PRONOUNS: dict[str, frozenset[str]] = {
     "en": frozenset(

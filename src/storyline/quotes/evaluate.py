@@ -40,7 +40,16 @@ from typing import Any
 import regex
 
 from storyline.errors import StorylineError
-from storyline.eval.realgold import PRF, Report, gold_docs, read_jsonl, speaker_right, token_overlap
+from storyline.eval.realgold import (
+    FOLDS,
+    PRF,
+    Report,
+    fold_ids,
+    gold_docs,
+    read_jsonl,
+    speaker_right,
+    token_overlap,
+)
 from storyline.quotes.claim import Claim
 from storyline.quotes.extract import extract_claims
 from storyline.text.names import skeleton
@@ -243,10 +252,17 @@ def _score_article(
             t.errors.append(f"EXTRA {aid} {p.kind} {p.text[:50]!r} ({p.speaker or p.source})")
 
 
-def evaluate_real(gold: Path, docs: Path | None = None) -> Report:
-    """Claims and speakers on real-news gold (``india-news-2020-dev`` format)."""
+def evaluate_real(gold: Path, docs: Path | None = None, *, fold: str | None = None) -> Report:
+    """Claims and speakers on real-news gold (``india-news-2020-dev`` format).
+
+    ``fold`` (``a``/``b``) scores only that half of the gold articles
+    (:func:`storyline.eval.realgold.fold_ids`).
+    """
     folder = gold if gold.is_dir() else gold.parent
     rows = read_jsonl(gold / "quotes.jsonl" if gold.is_dir() else gold)
+    if fold:
+        keep = fold_ids(folder, fold)
+        rows = [r for r in rows if r["article"] in keep]
     by_art: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_art[r["article"]]  # an article with "none": true still counts (no claims)
@@ -320,11 +336,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true", help="list misses, extras and wrong speakers")
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     ap.add_argument("--docs", type=Path, help="real-news gold: the articles (default: beside)")
+    ap.add_argument("--fold", choices=FOLDS,
+                    help="real-news gold: score only half of its articles (a or b)")
     args = ap.parse_args(argv)
     real_gold = args.gold.is_dir() or (args.gold.is_file() and _is_real_gold(args.gold))
     if real_gold:
         try:
-            rep = evaluate_real(args.gold, args.docs)
+            rep = evaluate_real(args.gold, args.docs, fold=args.fold)
         except StorylineError as err:
             print(f"error: {err}")
             return 2

@@ -41,6 +41,11 @@ from storyline.quotes.phrases import (
 from storyline.quotes.spans import Sentence, Token
 from storyline.quotes.speakers import Source, analyse_latin, bare, is_cap
 
+_OBJECTS = frozenset(
+    ["them", "him", "her", "us", "me", "you", "reporters", "journalists", "mediapersons",
+     "media", "les", "lui", "leur", "nos"]
+)
+
 
 def _adjunct_only(toks: list[Token]) -> bool:
     ws = word_tokens(toks)
@@ -159,6 +164,7 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
         nxt = toks[j]
         adjunct = nxt.kind == "w" and (
             nxt.low in AFTER_PREPS or nxt.low in AUX or verb in ("told", "tells") or is_cap(nxt)
+            or nxt.low in _OBJECTS  # "assured them that", "informed reporters that"
         )
         window_end = toks[min(len(toks) - 1, j + (8 if adjunct else 1))].end
         m = that.search(ctx.text, cue[1], window_end)

