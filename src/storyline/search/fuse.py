@@ -52,8 +52,12 @@ def _normalised(hits: Sequence[tuple[str, float]]) -> dict[str, float]:
     return {i: (s - low) / span if span > 0 else 1.0 for i, s in hits}
 
 
-def fuse(lists: Sequence[tuple[str, float, Sequence[tuple[str, float]]]]) -> list[Scored]:
-    """Relative score fusion of ``(name, weight, [(id, score), ...])`` lists, best first.
+def fuse(
+    lists: Sequence[tuple[str, float, Sequence[tuple[str, float]]]],
+    bonus: dict[str, float] | None = None,
+) -> list[Scored]:
+    """Relative score fusion of ``(name, weight, [(id, score), ...])`` lists, best first;
+    ``bonus[id]`` is added to that id's fused score.
 
     An id's ``match`` lists the names of the lists it appears in (in the order given); ties
     keep the order of first appearance.
@@ -64,6 +68,9 @@ def fuse(lists: Sequence[tuple[str, float, Sequence[tuple[str, float]]]]) -> lis
             entry = out.setdefault(item, Scored(item, 0.0))
             entry.score += weight * value
             entry.match.append(name)
+    for item, extra in (bonus or {}).items():
+        if item in out:
+            out[item].score += extra
     first_seen = {i: n for n, i in enumerate(out)}
     return sorted(out.values(), key=lambda e: (-e.score, first_seen[e.id]))
 

@@ -55,6 +55,9 @@ GROUP_DEPTH = 1000
 #: articles to the best one (on the sample corpus 0.2 drops half of the unrelated articles and
 #: none of the relevant ones; large stores are cut by the depth first).
 SEMANTIC_FLOOR = 0.2
+#: Added to the hybrid score of an article holding every word of a query of two or more
+#: words (a user who names two things wants the articles about both first).
+ALL_WORDS_BONUS = 0.2
 #: Longest query text embedded (the encoder truncates anyway).
 MAX_SEMANTIC_CHARS = 2000
 #: Largest ``limit`` accepted.
@@ -128,13 +131,16 @@ class Searcher:
             return []
         need = offset + limit
         depth = max(ARTICLE_DEPTH, 2 * need) if kind == "article" else max(GROUP_DEPTH, 20 * need)
-        text_hits = [] if mode == "semantic" else self._text(text_query, filters, depth, among)
+        text_hits, every_word = (
+            ([], False) if mode == "semantic" else self._text(text_query, filters, depth, among)
+        )
         sem_hits = (
             [] if mode == "text" else self._semantic(query, text_query, filters, depth, mode, among)
         )
         if mode == "hybrid":
             scored = fuse(
-                [("text", TEXT_WEIGHT, text_hits), ("semantic", 1.0 - TEXT_WEIGHT, sem_hits)]
+                [("text", TEXT_WEIGHT, text_hits), ("semantic", 1.0 - TEXT_WEIGHT, sem_hits)],
+                bonus={i: ALL_WORDS_BONUS for i, _ in text_hits} if every_word else None,
             )
         else:
             scored = single(mode, text_hits if mode == "text" else sem_hits)
@@ -183,15 +189,17 @@ class Searcher:
         filters: SearchFilters,
         depth: int,
         among: set[str] | None = None,
-    ) -> list[tuple[str, float]]:
+    ) -> tuple[list[tuple[str, float]], bool]:
+        """(hits, whether they hold every word of a query of two words or more)."""
         if query.empty or (among is not None and not among):
-            return []
+            return [], False
         hits = self.store.search_text(query, filters=filters, among=among, limit=depth)
         if not hits and len(query.groups) > 1:
             hits = self.store.search_text(
                 query.any_phrase(), filters=filters, among=among, limit=depth
             )
-        return hits
+            return hits, False
+        return hits, len(query.groups) > 1
 
     def _index(self) -> VectorIndex | None:
         if self.encoder is None:
