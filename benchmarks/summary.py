@@ -56,7 +56,7 @@ def rouge1_recall(summary: str, reference: str, stop: frozenset[str]) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--encoder", default="fast", help="encoder for the cached store")
+    ap.add_argument("--encoder", default="e5", help="encoder for the cached store")
     args = ap.parse_args()
     dev = args.data / "india-news-2020-dev"
     if not (dev / "docs.jsonl").is_file():
