@@ -7,7 +7,9 @@ window_2020-03-24_25_docs.jsonl.gz, and Hindi articles segmented from the Hindi 
 the window already holds them), about 20,500 inputs in all. Then starts ``storyline serve
 --read-only`` in a subprocess on a free port and drives it with concurrent requests (asyncio +
 httpx), one endpoint group after another, and prints per group: requests, errors (non-2xx or
-exceptions), p50/p95/p99 latency and throughput.
+exceptions), p50/p95/p99 latency, throughput and the server's CPU milliseconds per request
+(``cpu ms``: the cost of a request, which other work on a shared machine hardly changes,
+while it inflates the latencies).
 
 The build uses ``--encoder hashing`` by default: embedding 20k articles with the bundled e5
 model takes hours on a 2-core machine. ``--encoder e5`` builds an e5 store (and then searches
@@ -302,7 +304,19 @@ async def drive(client: Any, urls: list[str], concurrency: int) -> dict[str, Any
     }
 
 
-async def load_test(base: str, args: argparse.Namespace) -> list[tuple[str, dict[str, Any]]]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, all its threads (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def load_test(base: str, args: argparse.Namespace,
+                    pid: int) -> list[tuple[str, dict[str, Any]]]:
+    """Each group's latencies, and the server's CPU time per request (``cpu_ms``: what the
+    requests cost, unlike latencies hardly changed by other work on a busy machine)."""
     import httpx
 
     rng = random.Random(args.seed)
@@ -332,11 +346,13 @@ async def load_test(base: str, args: argparse.Namespace) -> list[tuple[str, dict
             with contextlib.suppress(httpx.HTTPError):  # warm-up (caches, vectors): not counted
                 await client.get(make())
             urls = [make() for _ in range(n)]
+            cpu0 = cpu_seconds(pid)
             res = await drive(client, urls, args.concurrency)
+            res["cpu_ms"] = (cpu_seconds(pid) - cpu0) * 1000 / max(1, len(urls))
             results.append((name, res))
             print(
                 f"{name:22s} {res['requests']:5d} {res['errors']:4d} {res['p50']:8.1f} "
-                f"{res['p95']:8.1f} {res['p99']:8.1f} {res['rps']:7.1f}",
+                f"{res['p95']:8.1f} {res['p99']:8.1f} {res['rps']:7.1f} {res['cpu_ms']:7.1f}",
                 flush=True,
             )
     return results
@@ -416,8 +432,8 @@ def serve_and_load(db: Path, args: argparse.Namespace,
             f"load average {os.getloadavg()[0]:.1f}, server log {log}"
         )
         print(f"{'group':22s} {'req':>5s} {'err':>4s} {'p50 ms':>8s} {'p95 ms':>8s} "
-              f"{'p99 ms':>8s} {'req/s':>7s}")
-        return asyncio.run(load_test(base, args))
+              f"{'p99 ms':>8s} {'req/s':>7s} {'cpu ms':>7s}")
+        return asyncio.run(load_test(base, args, proc.pid))
     finally:
         proc.terminate()
         try:

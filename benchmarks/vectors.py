@@ -9,6 +9,8 @@ timed one query at a time (as the server runs them) and scored by recall@10.
     python benchmarks/vectors.py                      # all methods, 1M vectors
     python benchmarks/vectors.py --n 200000 --methods usearch-f16,brute
     python benchmarks/vectors.py --product            # storyline's own index (search.ann)
+    python benchmarks/vectors.py --methods brute --product --ef-search 64,128,256 \
+        --rerank 4 --cache benchmarks/.cache           # one build, a row per setting
 
 Methods: ``brute`` (numpy float32 matrix product: what storyline did before),
 ``usearch-f32``/``usearch-f16``/``usearch-i8`` (HNSW, usearch), ``hnswlib`` (HNSW),
@@ -26,6 +28,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -80,13 +83,17 @@ def recall(found: list[np.ndarray], truth: np.ndarray) -> float:
 
 
 def run(name: str, build: Callable[[], Any], query: Callable[[Any, np.ndarray], np.ndarray],
-        queries: np.ndarray, truth: np.ndarray, threads: int) -> dict[str, Any]:
+        queries: np.ndarray, truth: np.ndarray, threads: int, *,
+        built_in: tuple[float, float] | None = None) -> dict[str, Any]:
+    """Build (timed) and query one method; *built_in* (seconds, MB) when built elsewhere."""
     gc.collect()
     before = rss_mb()
     t0 = time.perf_counter()
     index = build()
     built = time.perf_counter() - t0
     mem = rss_mb() - before
+    if built_in is not None:
+        built, mem = built_in
     query(index, queries[0])  # warm
     found, times = [], []
     for q in queries:
@@ -96,7 +103,7 @@ def run(name: str, build: Callable[[], Any], query: Callable[[Any, np.ndarray], 
     row = {"method": name, "build_s": round(built, 1), "index_mb": round(mem),
            "p50_ms": round(pct(times, 50), 2), "p95_ms": round(pct(times, 95), 2),
            "recall@10": round(recall(found, truth[: len(found)]), 4), "threads": threads}
-    print(f"  {name:12s} build {row['build_s']:7.1f}s  mem {row['index_mb']:6d} MB  "
+    print(f"  {name:22s} build {row['build_s']:7.1f}s  mem {row['index_mb']:6d} MB  "
           f"p50 {row['p50_ms']:7.2f} ms  p95 {row['p95_ms']:7.2f} ms  "
           f"recall@10 {row['recall@10']:.4f}", flush=True)
     del index
@@ -187,27 +194,71 @@ def methods(data: np.ndarray, threads: int) -> dict[str, tuple[Callable[[], Any]
     }
 
 
-def product(data: np.ndarray, queries: np.ndarray, truth: np.ndarray) -> dict[str, Any]:
-    """storyline's shipped index (storyline.search.ann), through its own API."""
-    import tempfile
-    from pathlib import Path
+def product(data: np.ndarray, queries: np.ndarray, truth: np.ndarray, *,
+            ef_search: list[int], rerank: int, cache: Path | None) -> list[dict[str, Any]]:
+    """storyline's shipped index (storyline.search.ann), through its own API.
 
+    Built once, then queried at every ``ef_search`` (a search-time setting); with ``rerank``
+    > 1 also a row per setting that takes ``rerank * K`` candidates and re-scores them exactly
+    with the float32 vectors. With ``cache`` the built index is kept there (keyed by the data
+    and the build settings) and loaded by later runs instead of rebuilt.
+    """
+    import json
+    import tempfile
+
+    from storyline.search import ann
     from storyline.search.ann import AnnIndex
 
     ids = [f"a{i}" for i in range(len(data))]
+    key = (f"product-{len(data)}x{data.shape[1]}-{ann.DTYPE}-M{ann.CONNECTIVITY}"
+           f"-ea{ann.EXPANSION_ADD}-v{ann.VERSION}")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "x.usearch"
+        path = (cache if cache is not None else Path(tmp)) / f"{key}.usearch"
+        info_path = path.with_name(path.name + ".json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        gc.collect()
+        before = rss_mb()
+        loaded = AnnIndex.load(path) if info_path.exists() else None
+        if loaded is not None and len(loaded) == len(data):
+            idx = loaded
+            info = json.loads(info_path.read_text())
+            print(f"  storyline    index loaded from {path} (built in {info['build_s']:.0f}s, "
+                  f"load {info['load']:.1f})", flush=True)
+        else:
+            t0 = time.perf_counter()
+            built = AnnIndex(path, dim=data.shape[1])
+            built.add(ids, data)
+            built.save()
+            info = {"build_s": round(time.perf_counter() - t0, 1), "load": os.getloadavg()[0]}
+            del built
+            gc.collect()
+            reloaded = AnnIndex.load(path)
+            assert reloaded is not None, "the index just saved did not load"
+            idx = reloaded
+            if cache is not None:
+                info_path.write_text(json.dumps(info))
+        mem = rss_mb() - before
+        rows = []
+        for ef in ef_search:
+            idx.expansion_search = ef
 
-        def build() -> AnnIndex:
-            idx = AnnIndex(path, dim=data.shape[1])
-            idx.add(ids, data)
-            idx.save()
-            return AnnIndex.load(path)
+            def query(ix: AnnIndex, q: np.ndarray) -> np.ndarray:
+                return np.array([int(i[1:]) for i, _ in ix.search(q, K)])
 
-        def query(idx: AnnIndex, q: np.ndarray) -> np.ndarray:
-            return np.array([int(i[1:]) for i, _ in idx.search(q, K)])
+            def query_rerank(ix: AnnIndex, q: np.ndarray) -> np.ndarray:
+                cand = np.array([int(i[1:]) for i, _ in ix.search(q, rerank * K)])
+                sims = data[cand] @ q
+                return cand[np.argsort(-sims, kind="stable")[:K]]
 
-        return run("storyline", build, query, queries, truth, threads=os.cpu_count() or 1)
+            variants = [(f"ef {ef}", query)]
+            if rerank > 1:
+                variants.append((f"ef {ef}+rr{rerank}", query_rerank))
+            for name, fn in variants:
+                row = run(f"storyline {name}", lambda: idx, fn, queries, truth,
+                          threads=os.cpu_count() or 1, built_in=(info["build_s"], mem))
+                row["ef_search"] = ef
+                rows.append(row)
+    return rows
 
 
 def main() -> None:
@@ -220,6 +271,14 @@ def main() -> None:
     ap.add_argument("--methods", default="brute,usearch-f16,usearch-i8,hnswlib,faiss-ivf",
                     help="comma-separated; also usearch-f32, sqlite-vec")
     ap.add_argument("--product", action="store_true", help="time storyline's own index too")
+    ap.add_argument("--ef-search", default="",
+                    help="comma-separated search expansions for --product, one row each "
+                         "(default: the shipped storyline.search.ann.EXPANSION_SEARCH)")
+    ap.add_argument("--rerank", type=int, default=0, metavar="F",
+                    help="with --product, also rows that re-score F*10 candidates exactly")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="keep the --product index in this folder and reuse it on later runs "
+                         "(e.g. benchmarks/.cache)")
     args = ap.parse_args()
     print(f"vectors: {args.n:,} x {args.dim} (mixture of {max(1, args.n // 500):,} centres), "
           f"{args.queries} queries, top-{K}; {os.cpu_count()} CPUs, load "
@@ -240,7 +299,11 @@ def main() -> None:
         except ImportError as exc:
             print(f"  {name:12s} skipped: {exc}")
     if args.product:
-        rows.append(product(data, queries, truth))
+        from storyline.search.ann import EXPANSION_SEARCH
+
+        efs = [int(e) for e in args.ef_search.split(",") if e.strip()] or [EXPANSION_SEARCH]
+        rows.extend(product(data, queries, truth, ef_search=efs, rerank=args.rerank,
+                            cache=args.cache))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:.0f} MB")
 

@@ -72,3 +72,31 @@ def test_damaged_index_file_is_rebuilt(tmp_path: Path, monkeypatch: pytest.Monke
     again = VectorIndex(store, SPACE)
     assert again.search(x[3], k=1)[0][0] == "a00003"
     store.close()
+
+
+def test_search_expansion_is_set_without_a_rebuild(tmp_path: Path) -> None:
+    """expansion_search is a search-time setting: changed on a built or loaded index (the
+    vectors benchmark measures several on one build); a wider search never finds less."""
+    x = vectors(4000, seed=3)
+    idx = ann.AnnIndex(tmp_path / "g.ann", dim=x.shape[1], expansion_search=4)
+    idx.add([f"a{i}" for i in range(len(x))], x)
+    queries = vectors(40, seed=4)
+
+    def recall() -> float:
+        hit = 0
+        for q in queries:
+            want = {f"a{i}" for i in exact_top(x, q, 10)}
+            hit += len(want & {i for i, _ in idx.search(q, 10)})
+        return hit / (10 * len(queries))
+
+    narrow = recall()
+    idx.expansion_search = 256
+    assert idx.expansion_search == 256
+    assert recall() >= narrow and recall() > 0.97
+    idx.save()
+    loaded = ann.AnnIndex.load(tmp_path / "g.ann", expansion_search=32)
+    assert loaded is not None and loaded.expansion_search == 32
+    default = ann.AnnIndex.load(tmp_path / "g.ann")
+    assert default is not None and default.expansion_search == ann.EXPANSION_SEARCH
+    with pytest.raises(ValueError, match="at least 1"):
+        idx.expansion_search = 0

@@ -87,6 +87,68 @@ def test_story_page_timeline(client: TestClient, sl: Storyline) -> None:
     assert "Why these events are grouped" in html
 
 
+def test_story_page_pages_its_events(
+    client: TestClient, sl: Storyline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A story's timeline and claims are shown a page of events at a time; the axis and the
+    counts cover the whole story, and every event is on exactly one page."""
+    from storyline.web import routes_ui
+    from storyline.web.app import ResultCache
+
+    sid = _biggest_story(sl)
+    tl = sl.timeline(sid)
+    assert len(tl) >= 3, "the sample's biggest story should have 3+ events"
+    monkeypatch.setattr(routes_ui, "STORY_EVENTS", 2)
+    monkeypatch.setattr(client.app.state.web, "pages", ResultCache(0))  # type: ignore[attr-defined]
+    seen: list[str] = []
+    quoted: list[str] = []
+    for offset in range(0, len(tl), 2):
+        html = client.get(f"/stories/{sid}", params={"offset": offset}).text
+        order = re.findall(r'<li id="(e\d+)" class="tl-item', html)
+        assert order == [t.event.id for t in tl[offset : offset + 2]]
+        seen.extend(order)
+        assert html.count('<circle class="ev') == sum(1 for t in tl if t.date)  # whole axis
+        assert f"events {offset + 1}–{min(offset + 2, len(tl))} of {len(tl)}" in html
+        assert ("later events" in html) == (offset + 2 < len(tl))
+        assert ("earlier events" in html) == (offset > 0)
+        quoted.extend(re.findall(r'<li class="quote', html))
+    assert seen == [t.event.id for t in tl]
+    assert len(quoted) == len(sl.quotes(story=sid)) > 0  # every claim on one page
+    # an offset past the end shows the last page (no error); a negative one is a 4xx
+    last = client.get(f"/stories/{sid}", params={"offset": 10_000}).text
+    assert re.findall(r'<li id="(e\d+)" class="tl-item', last)[-1] == tl[-1].event.id
+    assert client.get(f"/stories/{sid}", params={"offset": -1}).status_code == 422
+
+
+def test_pages_rendered_once_per_store_version(
+    client: TestClient, sl: Storyline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.web import routes_ui
+
+    rendered: list[str] = []
+    real = routes_ui.render
+
+    def counting(request: Any, name: str, context: dict[str, Any]) -> Any:
+        rendered.append(name)
+        return real(request, name, context)
+
+    monkeypatch.setattr(routes_ui, "render", counting)
+    sid = _biggest_story(sl)
+    first = client.get("/", params={"sort": "span"})
+    again = client.get("/", params={"sort": "span"})
+    assert first.text == again.text and rendered == ["stories.html"]
+    assert again.headers["content-type"].startswith("text/html")
+    assert again.headers.get("x-content-type-options") == "nosniff"  # headers still added
+    client.get(f"/stories/{sid}", params={"lang": "en"})
+    client.get(f"/stories/{sid}", params={"lang": "en"})
+    assert rendered == ["stories.html", "story.html"]
+    row = sl.store.list_entities(limit=1)[0]
+    with sl.store.transaction():  # any change to the store: pages are rendered again
+        sl.store.put_entity(row)
+    client.get("/", params={"sort": "span"})
+    assert rendered == ["stories.html", "story.html", "stories.html"]
+
+
 def test_event_page_shows_join_reasons(client: TestClient, sl: Storyline) -> None:
     ev = max(sl.events(), key=lambda e: len(e.article_ids))
     html = client.get(f"/events/{ev.id}").text

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, cast
@@ -43,6 +45,9 @@ from storyline.watch import Delivery, RunResult, WatchError, add_watch, remove_w
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
+#: Views (story lists, summaries...) kept while the store is unchanged, least recently used
+#: dropped first: a visit to many story pages must not evict the story list.
+VIEW_CACHE = 256
 
 
 class Storyline(PeopleAPI):
@@ -52,7 +57,8 @@ class Storyline(PeopleAPI):
         self.store = store
         self._encoder = get_encoder(encoder) if isinstance(encoder, str) else encoder
         self._engine: Engine | None = None
-        self._view_cache: dict[tuple[object, ...], tuple[object, object]] = {}
+        self._view_cache: OrderedDict[tuple[object, ...], tuple[object, object]] = OrderedDict()
+        self._view_lock = threading.Lock()
         #: run the watchlists after each ingest that added articles (webhooks included)
         self.watch_after_ingest = True
         self.watch_delivery = Delivery()
@@ -165,13 +171,17 @@ class Storyline(PeopleAPI):
     def _cached(self, key: tuple[object, ...], build: Callable[[], _T]) -> _T:
         """``build()``, reused while the store is unchanged (see :meth:`Store.version`)."""
         version = self.store.version()
-        hit = self._view_cache.get(key)
-        if hit is not None and hit[0] == version:
-            return cast(_T, hit[1])
+        with self._view_lock:
+            hit = self._view_cache.get(key)
+            if hit is not None and hit[0] == version:
+                self._view_cache.move_to_end(key)
+                return cast(_T, hit[1])
         value = build()
-        if len(self._view_cache) > 64:
-            self._view_cache.clear()
-        self._view_cache[key] = (version, value)
+        with self._view_lock:
+            self._view_cache[key] = (version, value)
+            self._view_cache.move_to_end(key)
+            while len(self._view_cache) > VIEW_CACHE:
+                self._view_cache.popitem(last=False)
         return value
 
     def stories(
@@ -333,7 +343,7 @@ class Storyline(PeopleAPI):
         ``date_to`` (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; estimated publication dates
         count), ``source`` (part of the outlet name or input path/URL), ``story`` and
         ``event`` ids. Pages with ``limit`` / ``offset``. Snippets are HTML-safe with the
-        query's words in ``<mark>``; ``snippets=False`` leaves them to
+        query's words in ``<mark>``; ``snippets=False`` leaves them (and ``title_html``) to
         :meth:`fill_snippets` (for hits read only for their facets).
         """
         return self._search_with().search(
@@ -353,7 +363,7 @@ class Storyline(PeopleAPI):
         )
 
     def fill_snippets(self, hits: list[SearchHit], query: str) -> list[SearchHit]:
-        """Snippets for hits found with ``search(..., snippets=False)``."""
+        """Snippets and highlighted titles for hits found with ``search(..., snippets=False)``."""
         return self._search_with().fill_snippets(hits, query)
 
     def _search_with(self) -> Searcher:

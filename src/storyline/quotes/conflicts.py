@@ -180,6 +180,7 @@ class _Profile:
     clauses: list[Clause] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=65_536)
 def _stem(word: str) -> str:
     w = word.casefold()
     w = _POSSESSIVE.sub("", w)
@@ -305,14 +306,16 @@ def _window(text: str, m: regex.Match[str]) -> str:
     return text[a:b].strip()
 
 
-def _names_with_surface(text: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=8_192)
+def _names_with_surface(text: str) -> tuple[tuple[str, str], ...]:
+    """(name key, surface) of the words of ``text`` that have a key (remembered: a claim's
+    text is looked at for the known names and again for its profile)."""
     out: list[tuple[str, str]] = []
-    for m in _WORD.finditer(text):
-        w = m.group(0)
+    for w in _WORD.findall(text):
         key = _first_key(w)
         if key:
             out.append((key, w))
-    return out
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=50_000)

@@ -107,8 +107,9 @@ class Searcher:
     ) -> list[SearchHit]:
         """Hits for ``query``, best first; see :meth:`storyline.api.Storyline.search`.
 
-        ``snippets=False`` leaves ``snippet`` empty (no article text is read): a caller that
-        shows only some of the hits fills those with :meth:`fill_snippets`.
+        ``snippets=False`` leaves ``snippet`` and ``title_html`` empty (no article text is
+        read, no title highlighted): a caller that shows only some of the hits fills those
+        with :meth:`fill_snippets`.
         """
         if kind not in KINDS:
             raise QueryError(f"unknown search kind {kind!r}: use one of {', '.join(KINDS)}")
@@ -147,9 +148,9 @@ class Searcher:
             return []
         briefs = self.store.article_briefs(s.id for s in scored)
         if kind == "article":
-            hits = self._article_hits(scored, briefs, text_query, offset, limit)
+            hits = self._article_hits(scored, briefs, text_query, offset, limit, snippets)
         else:
-            hits = self._group_hits(kind, scored, briefs, text_query, offset, limit)
+            hits = self._group_hits(kind, scored, briefs, text_query, offset, limit, snippets)
         if snippets:
             self._fill(hits, text_query)
         return hits
@@ -161,6 +162,8 @@ class Searcher:
 
     def _fill(self, hits: list[SearchHit], query: TextQuery) -> None:
         for h in hits:
+            if not h.title_html and h.title:
+                h.title_html = highlight(h.title, query.phrases)
             if h.snippet or not h.snippet_from:
                 continue
             article = self.store.get_article(h.snippet_from)
@@ -297,6 +300,7 @@ class Searcher:
         query: TextQuery,
         offset: int,
         limit: int,
+        titles: bool = True,
     ) -> list[SearchHit]:
         out = []
         for s in self._fold_copies(scored, briefs)[offset : offset + limit]:
@@ -314,7 +318,7 @@ class Searcher:
                     article_ids=[s.id],
                     story_id=b.story_id,
                     event_id=b.event_id,
-                    title_html=highlight(b.title, query.phrases),
+                    title_html=highlight(b.title, query.phrases) if titles else "",
                     date_is_estimate=b.date_is_estimate,
                     source=b.source_name,
                 )
@@ -334,6 +338,7 @@ class Searcher:
         query: TextQuery,
         offset: int,
         limit: int,
+        titles: bool = True,
     ) -> list[SearchHit]:
         def key(aid: str) -> str | None:
             b = briefs.get(aid)
@@ -348,7 +353,7 @@ class Searcher:
         out: list[SearchHit] = []
         skipped = 0
         for group in group_scores(scored, key, skip=copy_of_member):
-            hit = self._group_hit(kind, group, briefs, query)
+            hit = self._group_hit(kind, group, briefs, query, titles)
             if hit is None:
                 continue
             if skipped < offset:
@@ -360,7 +365,12 @@ class Searcher:
         return out
 
     def _group_hit(
-        self, kind: str, group: Group, briefs: dict[str, ArticleBrief], query: TextQuery
+        self,
+        kind: str,
+        group: Group,
+        briefs: dict[str, ArticleBrief],
+        query: TextQuery,
+        titles: bool = True,
     ) -> SearchHit | None:
         if kind == "event":
             ev = self.store.get_event(group.id)
@@ -388,7 +398,7 @@ class Searcher:
             article_ids=[m.id for m in group.members],
             story_id=story_id,
             event_id=event_id,
-            title_html=highlight(title, query.phrases),
+            title_html=highlight(title, query.phrases) if titles else "",
             date_is_estimate=estimate,
             source=b.source_name,
         )

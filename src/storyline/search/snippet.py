@@ -9,10 +9,12 @@ their lead.
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 from collections.abc import Sequence
 
-from storyline.store.textquery import Phrase, token_spans
+from storyline.store.textquery import Phrase, fold_text, token_spans
 
 #: Words in a snippet.
 SNIPPET_WORDS = 32
@@ -48,6 +50,37 @@ def _matches(terms: list[str], phrases: Sequence[Phrase]) -> list[tuple[int, int
             found.append((i, i + size, pi))
     found.sort()
     return found[:_MAX_MATCHES]
+
+
+def _best_start(marks: list[tuple[int, int, int]], words: int, context: int) -> int:
+    """First token of the window of ``words`` tokens holding the most distinct phrases (then
+    the most matches, then the earliest), among windows starting ``context`` tokens before a
+    match. ``marks`` are sorted; each window looks only at the marks that can be inside it,
+    so this is linear in the number of marks."""
+    best: tuple[int, int, int] | None = None  # (distinct phrases, matches, -start)
+    start = 0
+    firsts = [m[0] for m in marks]
+    for m_first in firsts:
+        first = max(0, m_first - context)
+        inside = []
+        for j in range(bisect.bisect_left(firsts, first), len(marks)):
+            if firsts[j] >= first + words:
+                break
+            if marks[j][1] <= first + words:
+                inside.append(marks[j])
+        key = (len({m[2] for m in inside}), len(inside), -first)
+        if best is None or key > best:
+            best, start = key, first
+    return start
+
+
+def _may_match(text: str, phrases: Sequence[Phrase]) -> bool:
+    """False when no phrase can occur in ``text`` (its first term is not even a substring of
+    the folded text): then ``text`` need not be tokenized in full."""
+    if not phrases:
+        return False
+    folded = fold_text(text)
+    return any(p.terms and p.terms[0] in folded for p in phrases)
 
 
 def _render(
@@ -104,29 +137,27 @@ def snippet(
     """The best window of ``text`` for ``phrases`` and whether it holds a match.
 
     Long texts are scanned in their first :data:`SCAN_CHARS` characters, and in full only
-    when the query does not occur there.
+    when the query does not occur there; a text in which no query word can occur (see
+    :func:`_may_match`) is not tokenized beyond its lead.
     """
     part = _head(text)
-    spans = list(token_spans(part))
-    marks = _matches([s[2] for s in spans], phrases) if phrases else []
-    if not marks and phrases and part is not text:
+    marks: list[tuple[int, int, int]] = []
+    spans: list[tuple[int, int, str]] | None = None
+    if _may_match(part, phrases):
+        spans = list(token_spans(part))
+        marks = _matches([s[2] for s in spans], phrases)
+    if not marks and part is not text and _may_match(text, phrases):
         part = text
         spans = list(token_spans(part))
         marks = _matches([s[2] for s in spans], phrases)
+    if not marks:  # the lead: only its first words are tokenized
+        spans = list(itertools.islice(token_spans(text), words + 1))
+        if not spans:
+            return html.escape(" ".join(text.split())[:200]), False
+        return _render(text, spans, [], 0, min(words, len(spans))), False
     more = part is not text
-    if not spans:
-        return html.escape(" ".join(text.split())[:200]), False
-    if not marks:
-        return _render(part, spans, [], 0, min(words, len(spans)), more), False
-    best: tuple[int, int, int] | None = None  # (distinct phrases, matches, -start)
-    start = 0
-    context = min(_CONTEXT, words // 4)
-    for m_first, _, _ in marks:
-        first = max(0, m_first - context)
-        inside = [m for m in marks if m[0] >= first and m[1] <= first + words]
-        key = (len({m[2] for m in inside}), len(inside), -first)
-        if best is None or key > best:
-            best, start = key, first
+    assert spans is not None
+    start = _best_start(marks, words, min(_CONTEXT, words // 4))
     end = min(len(spans), start + words)
     if end - start < words:  # near the end of the text: show a full window anyway
         start = max(0, end - words)

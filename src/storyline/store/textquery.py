@@ -95,12 +95,47 @@ def _fold_word(word: str) -> str:
     return "".join(_fold_char(c) for c in word)
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table applying :func:`_fold_char`, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+@functools.lru_cache(maxsize=65_536)
+def _lower_folds(ch: str) -> bool:
+    """Whether ``str.lower`` folds ``ch`` as the index does (into one character). Not the
+    capital sigma: in a text, ``str.lower`` makes it final (ς) at the end of a word."""
+    low = ch.lower()
+    return len(low) == 1 and _fold_char(ch) == low and ch != "\u03a3"
+
+
+def fold_text(text: str) -> str:
+    """``text`` folded character by character as its tokens are: every token's term is a
+    substring of the result, so a term that is not in it matches no token (a quick test
+    before tokenizing a long text). Texts whose characters all fold as ``str.lower`` folds
+    them (English, Hindi: most texts) are folded at C speed."""
+    if text.isascii() or all(map(_lower_folds, set(text))):
+        return text.lower()
+    return text.translate(_FOLD_TABLE)
+
+
 def token_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, term)`` of every token of ``text`` (offsets into ``text``).
 
     A run of nothing but dropped accents gives an empty term, as in FTS5 (it takes a position,
     so the words around it are not adjacent, and no query term can match it).
     """
+    folded = fold_text(text)
+    if len(folded) == len(text):  # folding kept every character: tokenize the folded text
+        for m in _RUN.finditer(folded):
+            yield m.start(), m.end(), m.group()
+        return
     for m in _RUN.finditer(text):
         yield m.start(), m.end(), fold(m.group())
 

@@ -63,6 +63,10 @@ class Candidate:
 def sentence_lang(text: str, article_lang: str) -> str:
     """The article's language, unless the sentence is written in another script (a Hindi
     sentence quoted in an English article is marked ``hi``)."""
+    if text.isascii():  # no Devanagari: only a Hindi article's sentence can change
+        if article_lang == "hi" and any(c.isalpha() for c in text):
+            return "en"
+        return article_lang
     letters = len(_LETTERS.findall(text))
     deva = len(_DEVA.findall(text))
     if letters and deva / letters > 0.5:
@@ -74,20 +78,11 @@ def sentence_lang(text: str, article_lang: str) -> str:
 
 def _words(text: str) -> tuple[Counter[str], set[str], int]:
     """Content words, numbers and the number of word tokens of a sentence."""
-    words: Counter[str] = Counter()
-    numbers: set[str] = set()
-    n = 0
-    for m in _WORD.finditer(text):
-        tok = m.group(0)
-        n += 1
-        if tok[0].isdigit():
-            numbers.add(tok.replace(",", "").rstrip("."))
-            continue
-        low = tok.casefold()
-        if len(low) < 2 or low in LATIN_STOP or low in HINDI_STOP:
-            continue
-        words[low] += 1
-    return words, numbers, n
+    toks = _WORD.findall(text)
+    numbers = {t.replace(",", "").rstrip(".") for t in toks if t[0].isdigit()}
+    low = [t.casefold() for t in toks if not t[0].isdigit()]
+    words = Counter(w for w in low if len(w) >= 2 and w not in LATIN_STOP and w not in HINDI_STOP)
+    return words, numbers, len(toks)
 
 
 def candidates(

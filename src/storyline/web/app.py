@@ -74,6 +74,8 @@ T = TypeVar("T")
 #: search results kept per store version (0: none); a query repeated while the store is
 #: unchanged is answered from here (its facets and snippets are computed once)
 SEARCH_CACHE = int(os.environ.get("STORYLINE_SEARCH_CACHE", "256"))
+#: Rendered pages kept while the store is unchanged (0: none), least recently used dropped.
+PAGE_CACHE = int(os.environ.get("STORYLINE_PAGE_CACHE", "64"))
 
 
 class ResultCache:
@@ -115,6 +117,7 @@ class WebState:
     started: float = field(default_factory=time.time)
     ingest_requests: int = 0
     results: ResultCache = field(default_factory=lambda: ResultCache(SEARCH_CACHE))
+    pages: ResultCache = field(default_factory=lambda: ResultCache(PAGE_CACHE))
 
     def run(self, fn: Callable[[Storyline], T]) -> T:
         """Call ``fn(storyline)`` for a read (see the module docstring): side by side with

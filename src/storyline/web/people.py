@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import markupsafe
 
@@ -71,16 +71,26 @@ def display_names(e: Entity) -> list[tuple[str, str]]:
     return sorted(out, key=lambda sf: (sf[0] != "Latn", sf[0]))
 
 
+#: Entities kept decoded (shared by requests while the store is unchanged).
+LIVE_ENTITIES = 2_000
+_MISSING = object()
+
+
 class Resolver:
     """Entity ids to the live entity they ended up in (merges followed), cached."""
 
     def __init__(self, sl: Storyline) -> None:
         self.sl = sl
-        self._live: dict[str, Entity | None] = {}
+        # shared by every request while the store is unchanged: the same popular entities (a
+        # country, a capital) are on most pages, and their rows are the largest to decode
+        self._live: dict[str, Entity | None] = sl._cached(("live-entities",), dict)
 
     def entity(self, eid: str) -> Entity | None:
-        if eid in self._live:
-            return self._live[eid]
+        hit = self._live.get(eid, _MISSING)
+        if hit is not _MISSING:
+            return cast("Entity | None", hit)
+        if len(self._live) >= LIVE_ENTITIES:
+            self._live.clear()
         seen = {eid}
         row = self.sl.store.get_entity(eid)
         e = Entity.from_row(row) if row else None

@@ -9,11 +9,12 @@ are in :mod:`storyline.web.routes_people`.
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from storyline.api import Storyline, event_date
 from storyline.api_people import quote_conflicts
@@ -42,10 +43,28 @@ State = Annotated[WebState, Depends(state_of)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 ENTITY_CHOICES = 60  # names suggested by the story list's entity filter
+#: Events (with their articles and claims) on one page of a story.
+STORY_EVENTS = 40
 
 
 def render(request: Request, name: str, context: dict[str, Any]) -> Response:
     return state_of(request).templates.TemplateResponse(request, name, context)
+
+
+def cached_page(request: Request, build: Callable[[], Response]) -> Response:
+    """The page ``build()`` renders, kept (``STORYLINE_PAGE_CACHE`` pages) while the store is
+    unchanged: a page is the same for every visitor, so a popular one is rendered once per
+    store version."""
+    state = state_of(request)
+    key = (request.url.path, request.url.query, request.scope.get("root_path", ""))
+    version = state.sl.store.version()
+    body = state.pages.get(key, version)
+    if body is not None:
+        return HTMLResponse(cast(bytes, body))
+    response = build()
+    if response.status_code == 200:
+        state.pages.put(key, version, bytes(response.body))
+    return response
 
 
 def _langs_of(counts: list[dict[str, int]]) -> list[tuple[str, int]]:
@@ -103,41 +122,69 @@ def stories_page(
             "entity_choices": [e.name for e in sl.entities(limit=ENTITY_CHOICES)],
         }
 
-    ctx = state.run(load)
-    ctx.update(lang=lang or "", entity=entity, sort=sort, single=single, limit=limit, offset=offset)
-    return render(request, "stories.html", ctx)
+    def page() -> Response:
+        ctx = state.run(load)
+        ctx.update(lang=lang or "", entity=entity, sort=sort, single=single, limit=limit,
+                   offset=offset)
+        return render(request, "stories.html", ctx)
+
+    return cached_page(request, page)  # the front page: the most read
 
 
 @router.get("/stories/{story_id}", name="ui_story")
 def story_page(
-    request: Request, state: State, story_id: str, lang: Annotated[str, Query(max_length=20)] = ""
+    request: Request,
+    state: State,
+    story_id: str,
+    lang: Annotated[str, Query(max_length=20)] = "",
+    offset: Offset = 0,
 ) -> Response:
+    """A story: summary and axis of the whole story; its timeline and claims shown
+    :data:`STORY_EVENTS` events at a time (``offset``: the first event shown), so the
+    biggest stories (hundreds of events and claims) stay fast to read and to render."""
+
     def load(sl: Storyline) -> dict[str, Any]:
         s = sl.story(story_id)
         tl = sl.timeline(story_id)
-        quotes = sl.quotes(story=story_id)
-        conflicts = quote_conflicts(quotes)
-        ids = [a.id for t in tl for a in t.articles]
+        first = min(offset, max(0, len(tl) - 1)) // STORY_EVENTS * STORY_EVENTS
+        shown = tl[first : first + STORY_EVENTS]
+        last_page = first + STORY_EVENTS >= len(tl)
+        on_page = {t.event.id for t in shown}
+        in_story = {t.event.id for t in tl}
+        every = sl.quotes(story=story_id)
+        # claims of the events shown (claims outside the story's events: on the last page)
+        quotes = [q for q in every if q.event_id in on_page
+                  or (last_page and q.event_id not in in_story)]
+        ids = [a.id for t in shown for a in t.articles]
+        all_ids = [a.id for t in tl for a in t.articles]
         return {
             "story": s,
             "summary": sl.summary(story_id, lang=lang),
             "timeline": tl,
+            "shown": shown,
+            "first": first,
+            "page_of": {t.event.id: n // STORY_EVENTS * STORY_EVENTS for n, t in enumerate(tl)},
+            "all_quotes": len(every),
             "merge_log": _merged_log(sl, [story_id, *s.event_ids]),
-            "entities": key_entities(sl, ids),
+            "entities": key_entities(sl, all_ids),
             "quotes": quotes,
-            "conflicts": conflicts,
+            "conflicts": quote_conflicts(quotes),
             "briefs": briefs_for(sl, quotes, *ids),
             "ents": quote_entities(sl, quotes),
             "claims": claim_index(quotes),
         }
 
-    ctx = state.run(load)
-    ctx["axis"] = timeline_axis(ctx["timeline"])
-    top = sorted(ctx["story"].keys.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
-    ctx["shared_names"] = [k for k, _ in top]
-    events = [(t.event.id, t.event.title or t.event.id, t.date) for t in ctx["timeline"]]
-    ctx["quote_groups"] = group_quotes(ctx["quotes"], events)
-    return render(request, "story.html", ctx)
+    def page() -> Response:
+        ctx = state.run(load)
+        ctx["per_page"] = STORY_EVENTS
+        ctx["axis"] = timeline_axis(ctx["timeline"])
+        top = sorted(ctx["story"].keys.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+        ctx["shared_names"] = [k for k, _ in top]
+        events = [(t.event.id, t.event.title or t.event.id, t.date) for t in ctx["shown"]]
+        ctx["quote_groups"] = group_quotes(ctx["quotes"], events)
+        return render(request, "story.html", ctx)
+
+    return cached_page(request, page)
 
 
 @router.get("/events", name="ui_events")

@@ -14,6 +14,7 @@ import jinja2
 import markupsafe
 from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
+from starlette.routing import NoMatchFound
 
 from storyline.model import Article, Event, JoinReason, MergeLogEntry, Quarantined, Story
 from storyline.render import event_dict, story_dict
@@ -158,9 +159,10 @@ def _path(ctx: Any, name: str, /, **params: Any) -> str:
 
 
 def _route_path(app: Any, name: str, params: tuple[tuple[str, str], ...]) -> str:
-    """``app.url_path_for`` (which walks every route: a page with hundreds of links spent
-    a fifth of its time there), remembered per app (its routes do not change; the memo
-    goes with the app), up to 50,000 paths."""
+    """``app.url_path_for`` (which walks every route, raising and catching an exception
+    for each that does not match: a page with hundreds of links spent a fifth of its time
+    there), remembered per app (its routes do not change; the memo goes with the app), up
+    to 50,000 paths; a path not seen yet is asked of the routes of that name only."""
     memo: dict[tuple[str, tuple[tuple[str, str], ...]], str] | None = getattr(
         app.state, "route_paths", None
     )
@@ -169,11 +171,27 @@ def _route_path(app: Any, name: str, params: tuple[tuple[str, str], ...]) -> str
     key = (name, params)
     path = memo.get(key)
     if path is None:
-        path = str(app.url_path_for(name, **dict(params)))
+        path = _url_path(app, name, dict(params))
         if len(memo) >= 50_000:
             memo.clear()
         memo[key] = path
     return path
+
+
+def _url_path(app: Any, name: str, params: dict[str, str]) -> str:
+    by_name: dict[str, list[Any]] | None = getattr(app.state, "routes_by_name", None)
+    if by_name is None:
+        by_name = {}
+        for route in app.routes:
+            if isinstance(getattr(route, "name", None), str):
+                by_name.setdefault(route.name, []).append(route)
+        app.state.routes_by_name = by_name
+    for route in by_name.get(name, ()):
+        try:
+            return str(route.url_path_for(name, **params))
+        except NoMatchFound:
+            continue
+    return str(app.url_path_for(name, **params))  # mounts, or an error that says why
 
 
 def _segment(value: Any) -> str:
@@ -232,3 +250,5 @@ def install_template_helpers(templates: Jinja2Templates, *, version: str) -> Non
     env.filters.update(score=_fmt_score, days=_fmt_days, paragraphs=paragraphs)
     env.trim_blocks = True
     env.lstrip_blocks = True
+    # the templates ship with the package: not stat-ed on every render (restart to reload)
+    env.auto_reload = False
