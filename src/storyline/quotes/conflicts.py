@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from storyline.entities.keys import is_deva
 from storyline.quotes import cues
 from storyline.quotes.claim import Claim, Conflict
 from storyline.quotes.contradict import Clause, clauses, contradiction, subject_terms
@@ -205,10 +206,6 @@ def _negated_before(tokens: list[str], i: int, hindi: bool) -> bool:
     return any(t in cues.NEGATORS or t.endswith("n't") for t in tokens[lo:i])
 
 
-def _is_deva(word: str) -> bool:
-    return any("\u0900" <= c <= "\u097f" for c in word)
-
-
 def _known_names(claims: list[Claim]) -> set[str]:
     """Name keys that are names for sure: capitalised Latin words anywhere in the input and
     the speakers/subjects/groups of the claims. A Devanagari word is a name only if its key
@@ -218,7 +215,7 @@ def _known_names(claims: list[Claim]) -> set[str]:
         for part in (c.text, c.speaker, c.subject, c.group_name):
             if part:
                 known.update(
-                    k for k, w in _names_with_surface(part) if part is not c.text or not _is_deva(w)
+                    k for k, w in _names_with_surface(part) if part is not c.text or not is_deva(w)
                 )
     return known
 
@@ -228,7 +225,7 @@ def _profile(claim: Claim, known: set[str]) -> _Profile:
     p = _Profile()
     hindi = claim.lang == "hi"
     for key, surf in _names_with_surface(text):
-        if not _is_deva(surf) or key in known:
+        if not is_deva(surf) or key in known:
             p.names.setdefault(key, surf)
     if claim.subject:
         for key, surf in _names_with_surface(claim.subject):
@@ -258,7 +255,7 @@ def _profile(claim: Claim, known: set[str]) -> _Profile:
             p.accept.append(m.group(0))
     p.hedges = [m.group(0) for m in cues.HEDGE_RX.finditer(text)]
     p.who = _who(claim)
-    namer = _clause_key(known | _deva_names(text) if hindi or _is_deva(text) else known)
+    namer = _clause_key(known | _deva_names(text) if hindi or is_deva(text) else known)
     subject = subject_terms(claim.subject, namer) if claim.subject else set()
     p.clauses = clauses(text, namer, _stem, hindi, subject)
     return p
@@ -282,7 +279,7 @@ def _clause_key(known: set[str]) -> Callable[[str], str | None]:
 
     def key(word: str) -> str | None:
         k = _first_key(word)
-        if k is None or (_is_deva(word) and k not in known):
+        if k is None or (is_deva(word) and k not in known):
             return None
         return k
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from storyline.entities.keys import is_deva
 from storyline.quotes import cues
 from storyline.text.stopwords import HINDI_STOP, LATIN_STOP
 
@@ -146,9 +147,9 @@ def clauses(text: str, name_key: Callable[[str], str | None], stem: Callable[[st
             if t in LATIN_STOP or t in HINDI_STOP or t in cues.NEGATORS or t in _UNITS:
                 continue
             key = name_key(tok)
-            if key and t not in common and (tok[:1].isupper() or _is_deva(tok)):
+            if key and t not in common and (tok[:1].isupper() or is_deva(tok)):
                 cl.names |= _subject_keys(tok, key)
-                if not _is_deva(tok):
+                if not is_deva(tok):
                     continue  # a Devanagari word is name and stem at once (no capitals)
             if len(t) < 3 and not hindi:
                 continue
@@ -169,10 +170,6 @@ def subject_terms(name: str, name_key: Callable[[str], str | None]) -> set[str]:
     for tok in _TOKEN.findall(name):
         out |= _subject_keys(tok, name_key(tok))
     return out
-
-
-def _is_deva(word: str) -> bool:
-    return any("\u0900" <= c <= "\u097f" for c in word)
 
 
 @functools.lru_cache(maxsize=1)
