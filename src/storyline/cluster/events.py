@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.cluster.features import day_to_iso
-from storyline.cluster.linkage import CANNOT, MUST, average_link
+from storyline.cluster.linkage import CANNOT, MUST, average_link_scores
 from storyline.cluster.model import EventModel
 from storyline.cluster.pairs import PairIndex, event_terms
 from storyline.cluster.profile import Profile
@@ -166,18 +166,16 @@ class EventClusterer:
             self.article_keys[p.id] = keys.get(p.id, {})
         region, scores = self._region([p.id for p in fresh])
         pos = {aid: k for k, aid in enumerate(region)}
-        edges: list[tuple[int, int, float]] = []
-        iu, ju = np.nonzero(np.triu(scores >= self.m.edge_min, 1))
-        edges = [(int(i), int(j), float(scores[i, j])) for i, j in zip(iu, ju, strict=True)]
+        curated: list[tuple[int, int, float]] = []
         for pair in self.cannot:
             a, b = tuple(pair)
             if a in pos and b in pos:
-                edges.append((pos[a], pos[b], CANNOT))
+                curated.append((pos[a], pos[b], CANNOT))
         for pair in self.must:
             a, b = tuple(pair)
             if a in pos and b in pos:
-                edges.append((pos[a], pos[b], MUST))
-        groups = average_link(len(region), edges, self.m.threshold)
+                curated.append((pos[a], pos[b], MUST))
+        groups = average_link_scores(scores, self.m.edge_min, self.m.threshold, curated)
         return self._reconcile(region, groups, scores, {p.id for p in fresh})
 
     def _region(self, new_ids: list[str]) -> tuple[list[str], np.ndarray]:
