@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from storyline.store.filter_sql import and_all, filter_conditions
 from storyline.store.textquery import (
     BODY_WEIGHT,
     BRIEF_COLUMNS,
@@ -55,42 +56,15 @@ FTS_V2: tuple[str, ...] = (
     "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')",
 )
 
-# First and last day covered by a (possibly coarse) article date; see textquery.date_bounds.
-_DATE_START = (
-    "CASE length(a.date_value) WHEN 4 THEN a.date_value || '-01-01' "
-    "WHEN 7 THEN a.date_value || '-01' ELSE substr(a.date_value, 1, 10) END"
-)
-_DATE_END = (
-    "CASE length(a.date_value) WHEN 4 THEN a.date_value || '-12-31' "
-    "WHEN 7 THEN a.date_value || '-31' ELSE substr(a.date_value, 1, 10) END"
-)
-
 
 def _filter_sql(conn: sqlite3.Connection, filters: SearchFilters | None) -> tuple[str, list[Any]]:
     """``AND ...`` conditions on ``articles AS a`` for ``filters``, with their parameters."""
-    if filters is None or filters.empty:
-        return "", []
-    where: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("lang", filters.lang),
-        ("story_id", filters.story_id),
-        ("event_id", filters.event_id),
-    ):
-        if value is not None:
-            where.append(f"a.{column} = ?")
-            params.append(value)
-    if filters.first_day:
-        where.append(f"a.date_value IS NOT NULL AND ({_DATE_END}) >= ?")
-        params.append(filters.first_day)
-    if filters.last_day:
-        where.append(f"a.date_value IS NOT NULL AND ({_DATE_START}) <= ?")
-        params.append(filters.last_day)
-    if filters.source is not None:
+    where, params = filter_conditions(filters, "?")
+    if filters is not None and filters.source is not None:
         conn.create_function("storyline_contains", 2, contains, deterministic=True)
         where.append("(storyline_contains(a.source_name, ?) OR storyline_contains(a.source, ?))")
         params.extend([filters.source, filters.source])
-    return "".join(f" AND {w}" for w in where), params
+    return and_all(where), params
 
 
 def search_text(

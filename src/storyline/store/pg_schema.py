@@ -18,9 +18,9 @@ is stored as the marker followed by its JSON form, which round-trips every strin
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from storyline.store.schema import Migration
 from storyline.store.watch_tables import PG_WATCH_V2
 
 #: Identifies a storyline schema table (a database may hold other applications' tables).
@@ -51,15 +51,6 @@ def enc_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def dec_row(row: dict[str, Any]) -> dict[str, Any]:
     return {k: dec(v) for k, v in row.items()}
-
-
-@dataclass(frozen=True)
-class PgMigration:
-    version: int
-    description: str
-    statements: tuple[str, ...]
-
-
 
 
 _V1 = (
@@ -215,9 +206,9 @@ VECTOR_COLUMN = "ALTER TABLE vectors ADD COLUMN IF NOT EXISTS embedding vector"
 # whatever the database's locale.
 _V1_C = tuple(s.replace(" TEXT", ' TEXT COLLATE "C"') for s in _V1)
 
-PG_MIGRATIONS: tuple[PgMigration, ...] = (
-    PgMigration(1, "initial schema (tables of SQLite schema 4, tsvector full text)", _V1_C),
-    PgMigration(2, "watchlists and their alerts (SQLite schema 5)", PG_WATCH_V2),
+PG_MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema (tables of SQLite schema 4, tsvector full text)", _V1_C),
+    Migration(2, "watchlists and their alerts (SQLite schema 5)", PG_WATCH_V2),
 )
 
 #: The schema version this storyline writes to PostgreSQL.

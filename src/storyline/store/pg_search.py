@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from storyline.store.filter_sql import and_all, filter_conditions
 from storyline.store.pg_schema import dec
 from storyline.store.textindex import bm25, phrase_idf
 from storyline.store.textquery import (
@@ -90,38 +91,11 @@ def tsquery_text(query: TextQuery) -> str:
     return expr
 
 
-_DATE_START = (
-    "CASE length(a.date_value) WHEN 4 THEN a.date_value || '-01-01' "
-    "WHEN 7 THEN a.date_value || '-01' ELSE substr(a.date_value, 1, 10) END"
-)
-_DATE_END = (
-    "CASE length(a.date_value) WHEN 4 THEN a.date_value || '-12-31' "
-    "WHEN 7 THEN a.date_value || '-31' ELSE substr(a.date_value, 1, 10) END"
-)
-
-
 def filter_sql(filters: SearchFilters | None) -> tuple[str, list[Any]]:
     """``AND ...`` conditions on ``articles AS a`` for every filter but ``source`` (which
     :func:`source_ok` applies in Python, with the same case folding as the other backends)."""
-    if filters is None or filters.empty:
-        return "", []
-    where: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("lang", filters.lang),
-        ("story_id", filters.story_id),
-        ("event_id", filters.event_id),
-    ):
-        if value is not None:
-            where.append(f"a.{column} = %s")
-            params.append(value)
-    if filters.first_day:
-        where.append(f"a.date_value IS NOT NULL AND ({_DATE_END}) >= %s")
-        params.append(filters.first_day)
-    if filters.last_day:
-        where.append(f"a.date_value IS NOT NULL AND ({_DATE_START}) <= %s")
-        params.append(filters.last_day)
-    return "".join(f" AND {w}" for w in where), params
+    where, params = filter_conditions(filters, "%s")
+    return and_all(where), params
 
 
 def source_ok(filters: SearchFilters | None, source_name: str | None, source: str) -> bool:

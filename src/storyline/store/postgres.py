@@ -23,10 +23,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from storyline.errors import StoreError
-from storyline.model import Article, Event, JoinReason, MergeLogEntry, Quarantined, Story
+from storyline.model import Article
 from storyline.store import pg_search
 from storyline.store.base import Store
+from storyline.store.migrate import apply_migrations, check_not_newer
 from storyline.store.pg_entities import PostgresEntityTables
+from storyline.store.pg_records import PostgresRecordTables
 from storyline.store.pg_schema import (
     APPLICATION,
     PG_MIGRATIONS,
@@ -40,24 +42,9 @@ from storyline.store.pg_schema import (
 from storyline.store.pg_vectors import PostgresVectorTables
 from storyline.store.schema import (
     ARTICLE_COLUMNS,
-    EVENT_COLUMNS,
-    JOIN_COLUMNS,
-    KEY_DOCS_META,
-    QUARANTINE_COLUMNS,
-    STORY_COLUMNS,
     article_from_row,
     article_row,
-    event_from_row,
-    event_row,
     from_json,
-    join_from_row,
-    join_row,
-    merge_from_row,
-    merge_row,
-    quarantine_from_row,
-    quarantine_row,
-    story_from_row,
-    story_row,
     to_json,
 )
 from storyline.store.textquery import ArticleBrief, SearchFilters, TextQuery
@@ -66,18 +53,6 @@ from storyline.store.watch_tables import PostgresWatchTables
 logger = logging.getLogger(__name__)
 
 _PAGE = 256
-
-
-def _named(columns: Sequence[str]) -> str:
-    return ", ".join(f"%({c})s" for c in columns)
-
-
-def _upsert(table: str, columns: Sequence[str], key: str) -> str:
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
-    return (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_named(columns)}) "
-        f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
-    )
 
 
 _ART_COLS = (*ARTICLE_COLUMNS, "tsv", "ntok")
@@ -90,12 +65,6 @@ _ARTICLE_UPDATE = (
     "UPDATE articles SET "
     + ", ".join(f"{c} = %({c})s" for c in ARTICLE_COLUMNS if c != "id")
     + " WHERE id = %(id)s"
-)
-_EVENT_UPSERT = _upsert("events", EVENT_COLUMNS, "id")
-_STORY_UPSERT = _upsert("stories", STORY_COLUMNS, "id")
-_QUARANTINE_INSERT = (
-    f"INSERT INTO quarantine ({', '.join(QUARANTINE_COLUMNS)}) "
-    f"VALUES ({_named(QUARANTINE_COLUMNS)}) ON CONFLICT DO NOTHING"
 )
 
 
@@ -115,7 +84,7 @@ def _import_psycopg() -> Any:
 
 
 class PostgresStore(
-    PostgresEntityTables, PostgresWatchTables, PostgresVectorTables, Store
+    PostgresRecordTables, PostgresEntityTables, PostgresWatchTables, PostgresVectorTables, Store
 ):
     """A store in one PostgreSQL database (the URL's), shared by any number of processes.
 
@@ -182,12 +151,7 @@ class PostgresStore(
         with self.transaction():
             self._x(SCHEMA_TABLE)
             version = self._schema_version()
-            if version > PG_SCHEMA_VERSION:
-                raise StoreError(
-                    f"store {self._where} has schema version {version}, written by a newer "
-                    f"storyline; this storyline reads versions up to {PG_SCHEMA_VERSION}. "
-                    "Upgrade storyline (pip install -U storyline) to open it."
-                )
+            check_not_newer(self._where, version, PG_SCHEMA_VERSION)
             if version == 0 and self._one(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
                 "current_schema() AND table_name IN ('articles', 'events', 'meta')"
@@ -196,17 +160,17 @@ class PostgresStore(
                     f"database {self._where} already holds tables named like storyline's but "
                     "is not a storyline store. Give an empty database (createdb NAME)."
                 )
-            for step in PG_MIGRATIONS:
-                if step.version <= version:
-                    continue
-                logger.info("store %s: schema %d: %s", self._where, step.version, step.description)
-                for statement in step.statements:
-                    self._x(statement)
-                self._x(
+            apply_migrations(
+                self._where,
+                version,
+                PG_MIGRATIONS,
+                self._x,
+                lambda v: self._x(
                     "INSERT INTO storyline_schema (application, version) VALUES (%s, %s) "
                     "ON CONFLICT (application) DO UPDATE SET version = excluded.version",
-                    [APPLICATION, step.version],
-                )
+                    [APPLICATION, v],
+                ),
+            )
             if self.has_vector:
                 try:
                     self._x("CREATE EXTENSION IF NOT EXISTS vector")
@@ -380,121 +344,6 @@ class PostgresStore(
             [doc_id],
         ).fetchall()
         return [article_from_row(dec_row(r)) for r in rows]
-
-    # -- events and stories ----------------------------------------------------------------
-    def put_event(self, event: Event) -> None:
-        with self.transaction():
-            self._x(_EVENT_UPSERT, enc_row(event_row(event)))
-
-    def get_event(self, event_id: str) -> Event | None:
-        row = self._x("SELECT * FROM events WHERE id = %s", [event_id]).fetchone()
-        return None if row is None else event_from_row(dec_row(row))
-
-    def list_events(
-        self, *, include_dead: bool = False, story_id: str | None = None
-    ) -> list[Event]:
-        rows = self._x(
-            "SELECT * FROM events WHERE (alive = 1 OR %s) AND (%s::text IS NULL OR story_id = %s)"
-            " ORDER BY length(id), id",
-            [include_dead, story_id, story_id],
-        ).fetchall()
-        return [event_from_row(dec_row(r)) for r in rows]
-
-    def put_story(self, story: Story) -> None:
-        with self.transaction():
-            self._x(_STORY_UPSERT, enc_row(story_row(story)))
-
-    def get_story(self, story_id: str) -> Story | None:
-        row = self._x("SELECT * FROM stories WHERE id = %s", [story_id]).fetchone()
-        return None if row is None else story_from_row(dec_row(row))
-
-    def list_stories(self, *, include_dead: bool = False) -> list[Story]:
-        where = "" if include_dead else " WHERE alive = 1"
-        rows = self._x(f"SELECT * FROM stories{where} ORDER BY length(id), id")
-        return [story_from_row(dec_row(r)) for r in rows.fetchall()]
-
-    # -- explanations and history ----------------------------------------------------------
-    def put_join(self, reason: JoinReason) -> None:
-        row = enc_row(join_row(reason))
-        with self.transaction():
-            self._x("DELETE FROM joins WHERE article_id = %s", [reason.article_id])
-            self._x(
-                f"INSERT INTO joins ({', '.join(JOIN_COLUMNS)}) VALUES ({_named(JOIN_COLUMNS)})",
-                row,
-            )
-
-    def get_joins(self, event_id: str) -> list[JoinReason]:
-        rows = self._x(
-            f"SELECT {', '.join(JOIN_COLUMNS)} FROM joins WHERE event_id = %s ORDER BY seq",
-            [event_id],
-        ).fetchall()
-        return [join_from_row(dec_row(r)) for r in rows]
-
-    def append_merge(self, entry: MergeLogEntry) -> MergeLogEntry:
-        row = enc_row(merge_row(entry))
-        with self.transaction():
-            seq = self._one(
-                "INSERT INTO merge_log (kind, target, sources, detail, at) VALUES "
-                "(%(kind)s, %(target)s, %(sources)s, %(detail)s, %(at)s) RETURNING seq",
-                row,  # type: ignore[arg-type]
-            )
-            mentioned = list(dict.fromkeys([entry.target, *(str(s) for s in entry.sources)]))
-            self._x(
-                "INSERT INTO merge_log_ids (id, seq) SELECT x, %s FROM unnest(%s::text[]) AS x "
-                "ON CONFLICT DO NOTHING",
-                [seq, mentioned],
-            )
-        return merge_from_row(dec_row({**row, "seq": int(seq)}))
-
-    def merge_log(self, target: str | None = None) -> list[MergeLogEntry]:
-        if target is None:
-            rows = self._x("SELECT * FROM merge_log ORDER BY seq").fetchall()
-        else:
-            rows = self._x(
-                "SELECT * FROM merge_log WHERE seq IN "
-                "(SELECT seq FROM merge_log_ids WHERE id = %s) ORDER BY seq",
-                [target],
-            ).fetchall()
-        return [merge_from_row(dec_row(r)) for r in rows]
-
-    # -- name-key document frequencies -----------------------------------------------------
-    def add_key_counts(self, keys: Iterable[str]) -> None:
-        distinct = sorted(dict.fromkeys(str(k) for k in keys))  # sorted: no lock-order deadlock
-        with self.transaction():
-            if distinct:
-                self._x(
-                    "INSERT INTO key_df (key, n) SELECT k, 1 FROM unnest(%s::text[]) AS k "
-                    "ON CONFLICT (key) DO UPDATE SET n = key_df.n + 1",
-                    [distinct],
-                )
-            self._x(
-                "INSERT INTO meta (key, value) VALUES (%s, '1') ON CONFLICT (key) "
-                "DO UPDATE SET value = (meta.value::bigint + 1)::text",
-                [KEY_DOCS_META],
-            )
-
-    def key_counts(self, keys: Iterable[str]) -> dict[str, int]:
-        counts = dict.fromkeys(keys, 0)
-        rows = self._x("SELECT key, n FROM key_df WHERE key = ANY(%s)", [list(counts)])
-        for r in rows.fetchall():
-            counts[r["key"]] = int(r["n"])
-        return counts
-
-    def all_key_counts(self) -> dict[str, int]:
-        return {r["key"]: int(r["n"]) for r in self._x("SELECT key, n FROM key_df").fetchall()}
-
-    def key_docs(self) -> int:
-        return int(self.get_meta(KEY_DOCS_META, 0))
-
-    # -- quarantine ------------------------------------------------------------------------
-    def put_quarantine(self, item: Quarantined) -> bool:
-        row = enc_row(quarantine_row(item))
-        with self.transaction():
-            return bool(self._x(_QUARANTINE_INSERT, row).rowcount == 1)
-
-    def list_quarantine(self) -> list[Quarantined]:
-        rows = self._x("SELECT * FROM quarantine ORDER BY id").fetchall()
-        return [quarantine_from_row(dec_row(r)) for r in rows]
 
     def stats(self) -> dict[str, int]:
         tables = {

@@ -24,6 +24,7 @@ from storyline.model import Article, Event, JoinReason, MergeLogEntry, Quarantin
 from storyline.store import fts
 from storyline.store.base import Store
 from storyline.store.entity_tables import SQLiteEntityTables
+from storyline.store.migrate import apply_migrations, check_not_newer
 from storyline.store.schema import (
     APPLICATION_ID,
     ARTICLE_COLUMNS,
@@ -202,12 +203,7 @@ class SQLiteStore(SQLiteEntityTables, SQLiteWatchTables, Store):
                 f"{self._where} is an SQLite database of another application, not a "
                 "storyline store. Give the path of a storyline store, or a new path."
             )
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"store {self._where} has schema version {version}, written by a newer "
-                f"storyline; this storyline reads versions up to {SCHEMA_VERSION}. "
-                "Upgrade storyline (pip install -U storyline) to open it."
-            )
+        check_not_newer(self._where, version, SCHEMA_VERSION)
 
     def _migrate(self) -> None:
         self._check_version(self._pragma_int("user_version"), self._pragma_int("application_id"))
@@ -225,13 +221,13 @@ class SQLiteStore(SQLiteEntityTables, SQLiteWatchTables, Store):
                         f"{self._where} is an SQLite database but not a storyline store (it "
                         "already holds other tables). Give a new path to create a store."
                     )
-            for step in MIGRATIONS:
-                if step.version <= version:
-                    continue
-                logger.info("store %s: schema %d: %s", self._where, step.version, step.description)
-                for statement in step.statements:
-                    self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {int(step.version)}")
+            apply_migrations(
+                self._where,
+                version,
+                MIGRATIONS,
+                self._conn.execute,
+                lambda v: self._conn.execute(f"PRAGMA user_version = {int(v)}"),
+            )
             self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     # -- lifecycle -------------------------------------------------------------------------
