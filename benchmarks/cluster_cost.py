@@ -38,7 +38,9 @@ class _Named:
         self.name, self.dim = name, dim
 
 
-def replay(db: Path, n: int, batch: int) -> tuple[dict[str, Any], dict[str, list[str]]]:
+def replay(
+    db: Path, n: int, batch: int, candidates: bool = False
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """(timings of clustering the first ``n`` articles of ``db``, article → [event, story])."""
     from storyline.engine import Engine
     from storyline.store.memory import MemoryStore
@@ -50,8 +52,20 @@ def replay(db: Path, n: int, batch: int) -> tuple[dict[str, Any], dict[str, list
         name, dim, vecs, batches = _annotated(db, n, batch)
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_bytes(pickle.dumps((name, dim, vecs, batches)))
-    eng = Engine(MemoryStore(), _Named(name, dim))  # type: ignore[arg-type]
-    spent = {"events": 0.0, "stories": 0.0, "place": 0.0}
+    eng = Engine(MemoryStore(), _Named(name, dim))
+    spent = {"events": 0.0, "stories": 0.0, "place": 0.0, "candidates": 0.0}
+    n_pairs = None
+    if candidates:  # pairs found ahead in day blocks, as the Spark job finds them
+        from storyline.cluster.candidates import CandidateSpec, local_candidates
+        from storyline.cluster.features import background_mean
+
+        t0 = time.process_time()
+        spec = CandidateSpec(window_days=eng.model.events.window_days)
+        arts_vecs = [(a, vecs[a.id]) for part, _ann in batches for a in part]
+        cands = local_candidates(arts_vecs, background_mean(name, dim), spec)
+        eng._candidates = eng.events.candidates = cands
+        spent["candidates"] = time.process_time() - t0
+        n_pairs = cands.pairs
 
     def timed(obj: Any, attr: str, key: str) -> None:
         inner = getattr(obj, attr)
@@ -81,6 +95,7 @@ def replay(db: Path, n: int, batch: int) -> tuple[dict[str, Any], dict[str, list
         "events_s": round(spent["events"], 2),
         "stories_s": round(spent["stories"], 2),
         "place_s": round(spent["place"], 2),
+        **({"candidates_s": round(spent["candidates"], 2), "pairs": n_pairs} if candidates else {}),
         "events": len({v[0] for v in out.values()}),
         "stories": len({v[1] for v in out.values()}),
     }
@@ -109,12 +124,25 @@ def _annotated(db: Path, n: int, batch: int) -> tuple[str, int, dict[str, Any], 
         a.keys = [k for k in a.keys if not k.startswith("@")]
         a.key_tf = {k: c for k, c in a.key_tf.items() if not k.startswith("@")}
     dim = len(next(iter(vecs.values())))
-    eng = Engine(MemoryStore(), _Named(name, dim))  # type: ignore[arg-type]
+    eng = Engine(MemoryStore(), _Named(name, dim))
     batches = []
     for i in range(0, len(arts), batch):
         part = arts[i : i + batch]
         batches.append((part, eng.annotator.annotate(part)))  # the linker learns as it goes
     return name, dim, vecs, batches
+
+
+def _agreement(ref: dict[str, list[str]], out: dict[str, list[str]]) -> dict[str, Any]:
+    """Pairwise F1 of events and stories against a reference dump (1.0: the same)."""
+    from storyline.eval.metrics import pairwise
+
+    common = sorted(set(ref) & set(out))
+    return {
+        f"{kind}_pairwise_f1_vs_ref": round(
+            pairwise({a: ref[a][k] for a in common}, {a: out[a][k] for a in common}).f1, 4
+        )
+        for k, kind in enumerate(("events", "stories"))
+    } | {"identical_to_ref": all(ref[a] == out[a] for a in common) and len(common) == len(ref)}
 
 
 def main() -> int:
@@ -124,6 +152,12 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--dump", type=Path, help="write article → [event, story] (largest size)")
     ap.add_argument("--profile", action="store_true", help="cProfile the largest size")
+    ap.add_argument(
+        "--candidates",
+        action="store_true",
+        help="score only candidate pairs found ahead in day blocks (the Spark job's way)",
+    )
+    ap.add_argument("--against", type=Path, help="a --dump to compare with (pairwise F1)")
     args = ap.parse_args()
     if not args.db.exists():
         print(f"skipped: {args.db} not found (python benchmarks/scale.py builds it)")
@@ -134,7 +168,9 @@ def main() -> int:
         prof = cProfile.Profile() if args.profile and last else None
         if prof:
             prof.enable()
-        row, out = replay(args.db, n, args.batch)
+        row, out = replay(args.db, n, args.batch, args.candidates)
+        if last and args.against:
+            row.update(_agreement(json.loads(args.against.read_text(encoding="utf-8")), out))
         if prof:
             prof.disable()
         print(json.dumps(row), flush=True)

@@ -99,3 +99,22 @@ def test_local_ingest_continues_a_spark_bulk_load(
         res = CliRunner().invoke(cli, ["--db", pg_url, "--encoder", "hashing", "search",
                                        "cyclone", "--json"])  # fmt: skip
         assert res.exit_code == 0 and json.loads(res.stdout), res.output
+
+
+def test_spark_candidate_pairs_are_the_local_day_blocks(spark: Any) -> None:
+    from storyline.cluster.candidates import CandidateSpec, local_candidates
+    from storyline.cluster.features import background_mean
+    from storyline.cluster.model import default_model
+    from storyline.scale.prepare import list_inputs, prepare_partition, read_input
+    from storyline.scale.spark import SparkOptions, candidate_pairs
+
+    docs = [kv for i, f in enumerate(list_inputs([str(SAMPLE)])) for kv in read_input(i, f)]
+    prepared = list(prepare_partition(docs, "hashing"))
+    rdd = spark.sparkContext.parallelize(prepared, 3)
+    got = candidate_pairs(rdd, SparkOptions(encoder="hashing"))
+    arts = [(x[0], x[1]) for _, x in prepared if isinstance(x, tuple)]
+    spec = CandidateSpec(window_days=default_model().events.window_days)
+    want = local_candidates(arts, background_mean("hashing", len(arts[0][1])), spec)
+    assert got.pairs == want.pairs > 0
+    assert got.nbr == want.nbr and got.covered == want.covered
+    assert len(got.covered) > len(arts) // 2  # the dated articles are in blocks

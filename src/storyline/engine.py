@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 
 from storyline.annotate import Annotations, Annotator
+from storyline.cluster.candidates import Candidates
 from storyline.cluster.curate import replay
 from storyline.cluster.dedup import DuplicateIndex
 from storyline.cluster.events import MAX_UNDATED, EventClusterer, EventState, split_keys
@@ -101,6 +102,7 @@ class Engine(CurateMixin, WriteGuard, BatchWriter):
         )
         self.events.loader = self.profiles.by_days
         self.events.fetch = self.profiles.by_ids
+        self.events.candidates = getattr(self, "_candidates", None)
         self.stories = StoryLinker(
             self.events.events,
             self.idf,
@@ -219,12 +221,26 @@ class Engine(CurateMixin, WriteGuard, BatchWriter):
         items: Iterable[PreparedArticle | Quarantined],
         *,
         progress: Callable[[int], None] | None = None,
+        candidates: Candidates | None = None,
     ) -> IngestReport:
         """Place articles whose pipeline and embedding ran elsewhere (the Spark job's
         executors run :func:`prepare_doc`, the encoder and the claim extractor; claims are
         ``None`` where extraction failed there): the rest of :meth:`ingest` —
         duplicates, near-duplicates, entities, clustering, one transaction per batch — is
-        this engine's own code, so the result is the local ingest's."""
+        this engine's own code, so the result is the local ingest's. ``candidates``: the
+        article pairs worth scoring, found ahead (:mod:`storyline.cluster.candidates`): event
+        clustering scores only those (and the articles they do not cover)."""
+        self._candidates = self.events.candidates = candidates
+        try:
+            return self._ingest_prepared(items, progress)
+        finally:
+            self._candidates = self.events.candidates = None
+
+    def _ingest_prepared(
+        self,
+        items: Iterable[PreparedArticle | Quarantined],
+        progress: Callable[[int], None] | None,
+    ) -> IngestReport:
         report = IngestReport()
         t0 = time.perf_counter()
         batch: list[PreparedArticle | Quarantined] = []

@@ -24,6 +24,8 @@ def spark() -> None:
               help="Articles per clustering batch and store transaction (as local ingest).")
 @click.option("--conf", "confs", multiple=True, metavar="KEY=VALUE",
               help="Extra Spark setting (repeatable), e.g. spark.executor.memory=4g.")
+@click.option("--full-scan", is_flag=True,
+              help="Score every article pair in the time window (no candidate pairs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def spark_ingest_cmd(
@@ -33,10 +35,13 @@ def spark_ingest_cmd(
     partitions: int,
     batch_size: int,
     confs: tuple[str, ...],
+    full_scan: bool,
     as_json: bool,
 ) -> None:
     """Read, clean, annotate and encode PATHS on Spark executors, then cluster and write them
     into the store with the local engine's own code (same events and stories as `ingest`).
+    Event clustering scores only the candidate pairs the executors find in day blocks
+    (time-blocked nearest neighbours; --full-scan: every pair in the time window).
 
     PATHS are files or folders of JSON Lines, text, HTML, feeds or WARC(.gz). The store is any
     backend: an SQLite file for a local run, postgresql://... for a cluster.
@@ -50,7 +55,8 @@ def spark_ingest_cmd(
             raise click.BadParameter(f"{c!r}: write KEY=VALUE", param_hint="--conf")
         pairs.append((key.strip(), value.strip()))
     opts = SparkOptions(master=master, partitions=partitions, encoder=obj.encoder,
-                        batch_size=batch_size, conf=tuple(pairs))  # fmt: skip
+                        batch_size=batch_size, conf=tuple(pairs),
+                        candidates=not full_scan)  # fmt: skip
     with _errors():
         report = spark_ingest(obj.db, list(paths), opts)
     if as_json:

@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from storyline.cluster.candidates import Candidates
 from storyline.cluster.features import day_to_iso
 from storyline.cluster.linkage import CANNOT, MUST, average_link_scores
 from storyline.cluster.model import EventModel
-from storyline.cluster.pairs import PairIndex, event_terms
+from storyline.cluster.pairs import Block, PairIndex, event_terms
 from storyline.cluster.profile import Profile
 from storyline.model import Event, JoinReason, MergeLogEntry
 
@@ -120,6 +121,7 @@ class EventClusterer:
         self.must: set[frozenset[str]] = set()  # a curator's merges and moves
         self.loader: Callable[[int, int], list[Profile]] | None = None  # profiles by days
         self.fetch: Callable[[list[str]], list[Profile]] | None = None  # profiles by ids
+        self.candidates: Candidates | None = None  # pairs found ahead (the Spark job's)
         self._counter = 0
         self._new_id: Callable[[], str] = self._default_id
 
@@ -198,10 +200,10 @@ class EventClusterer:
             block = list(dict.fromkeys([*new_ids, *self.index.undated()[-MAX_UNDATED:], *pool]))
             region = set(new_ids)
             frontier = sorted(region)
-            prepared = self.index.block(block)
+            search = self._searcher(block)
             while frontier and len(region) < MAX_REGION:
-                s = prepared.scores_from(self.index.block(frontier), self.m)
-                hits = {block[j] for j in np.nonzero((s >= self.m.edge_min).any(axis=0))[0]}
+                cols, s = search(frontier)
+                hits = {cols[j] for j in np.nonzero((s >= self.m.edge_min).any(axis=0))[0]}
                 frontier = sorted(hits - region)
                 region |= hits
             rdays = [
@@ -215,6 +217,25 @@ class EventClusterer:
         ordered = sorted(self._with_must(region))
         log.debug("region of %d new articles: %d articles", len(new_ids), len(ordered))
         return ordered, self.index.block_scores(ordered, self.m)
+
+    def _searcher(self, block: list[str]) -> Callable[[list[str]], tuple[list[str], np.ndarray]]:
+        """Scores of a frontier against the articles of ``block`` it may link to: all of them,
+        or with :attr:`candidates`, the frontier's candidate neighbours and the articles the
+        candidates do not cover (no day-exact date)."""
+        cands = self.candidates
+        always = {b for b in block if not cands.covers(b)} if cands is not None else set()
+        full: list[Block] = []
+
+        def search(frontier: list[str]) -> tuple[list[str], np.ndarray]:
+            near = cands.near(frontier) if cands is not None else None
+            if near is None:  # no candidates, or an uncovered article: score the whole block
+                if not full:
+                    full.append(self.index.block(block))
+                return block, full[0].scores_from(self.index.block(frontier), self.m)
+            cols = [b for b in block if b in near or b in always]
+            return cols, self.index.block(cols).scores_from(self.index.block(frontier), self.m)
+
+        return search
 
     def _with_must(self, region: set[str]) -> set[str]:
         """The region plus every article must-linked to it (a curated pair is re-clustered

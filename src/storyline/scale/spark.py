@@ -27,6 +27,7 @@ clustering is), which bounds the speed-up: see ``benchmarks/scale.py``.
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import os
 import shutil
@@ -36,6 +37,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from storyline.cluster.candidates import (
+    Candidates,
+    CandidateSpec,
+    Item,
+    block_pairs,
+    day_keys,
+    item_of,
+    language_means,
+)
 from storyline.engine import Engine, IngestReport
 from storyline.errors import StorylineError
 from storyline.scale.prepare import Key, Prepared, list_inputs, prepare_partition, read_input
@@ -57,6 +69,7 @@ class SparkOptions:
     batch_size: int = 64
     app_name: str = "storyline-ingest"
     conf: tuple[tuple[str, str], ...] = ()
+    candidates: bool = True  # event pairs found ahead in day blocks (False: scan the window)
 
 
 def spark_session(opts: SparkOptions) -> Any:
@@ -93,8 +106,15 @@ def spark_session(opts: SparkOptions) -> Any:
     return spark
 
 
-def prepared_stream(spark: Any, paths: list[str], opts: SparkOptions) -> Iterator[Prepared]:
-    """Prepared articles (or quarantined documents) of ``paths``, in local ingest order."""
+def prepared_stream(
+    spark: Any,
+    paths: list[str],
+    opts: SparkOptions,
+    found: Callable[[Candidates], None] | None = None,
+) -> Iterator[Prepared]:
+    """Prepared articles (or quarantined documents) of ``paths``, in local ingest order;
+    with ``found``, the candidate pairs of event clustering (:func:`candidate_pairs`) are
+    handed to it before the first article."""
     files = list_inputs(paths)
     if not files:
         return
@@ -112,15 +132,58 @@ def prepared_stream(spark: Any, paths: list[str], opts: SparkOptions) -> Iterato
     prepared = docs.repartition(parts).mapPartitions(prepare)
     from pyspark import StorageLevel
 
-    # the sort samples the keys first: keep the prepared partitions (spilling to disk) so the
-    # pipeline and the encoder run once per document
+    # the sort samples the keys first (and the candidate pairs read the articles once more):
+    # keep the prepared partitions (spilling to disk) so the pipeline and the encoder run
+    # once per document
     prepared = prepared.persist(StorageLevel.MEMORY_AND_DISK)
     try:
+        if found is not None:
+            found(candidate_pairs(prepared, opts))
         ordered = prepared.sortByKey(numPartitions=parts)
         for _key, item in ordered.toLocalIterator(prefetchPartitions=True):
             yield item
     finally:
         prepared.unpersist()
+
+
+def candidate_pairs(prepared: Any, opts: SparkOptions) -> Candidates:
+    """Event-pair candidates of the prepared articles, computed on the executors one day block
+    at a time (:mod:`storyline.cluster.candidates`): per-language means (one aggregate), then
+    each day's articles against those of the window before, exact centred cosines."""
+    from storyline.cluster.features import background_mean
+    from storyline.cluster.model import default_model
+
+    spec = CandidateSpec(window_days=default_model().events.window_days)
+
+    def items(kv: tuple[Key, Prepared]) -> list[Item]:
+        x = kv[1]
+        if isinstance(x, tuple):
+            it = item_of(x[0], x[1])
+            return [it] if it is not None else []
+        return []
+
+    members = prepared.flatMap(items).persist()
+    try:
+        sums = dict(
+            members.map(lambda it: (it[2], (it[3].astype(np.float64), 1)))
+            .reduceByKey(lambda a, b: (a[0] + b[0], a[1] + b[1]))
+            .collect()
+        )
+        if not sums:
+            return Candidates([], [])
+        dim = len(next(iter(sums.values()))[0])
+        means = language_means(sums, background_mean(opts.encoder, dim))
+        covered = members.map(lambda it: it[0]).collect()
+        pairs = (
+            members.flatMap(lambda it: day_keys(it, spec))
+            .groupByKey()
+            .flatMap(lambda kv: block_pairs(kv[1], means, spec))
+            .distinct()
+            .collect()
+        )
+    finally:
+        members.unpersist()
+    return Candidates(pairs, covered)
 
 
 def spark_ingest(
@@ -139,7 +202,15 @@ def spark_ingest(
     store = open_store(db)
     try:
         engine = Engine(store, get_encoder(opts.encoder), batch_size=opts.batch_size)
-        report = engine.ingest_prepared(prepared_stream(spark, paths, opts), progress=progress)
+        found: list[Candidates] = []
+        stream = prepared_stream(spark, paths, opts, found.append if opts.candidates else None)
+        first = next(stream, None)  # the job runs up to the first article (candidates first)
+        items = itertools.chain([] if first is None else [first], stream)
+        report = engine.ingest_prepared(
+            items, progress=progress, candidates=found[0] if found else None
+        )
+        if found:
+            log.info("%d candidate event pairs", found[0].pairs)
     finally:
         store.close()
     report.seconds = time.perf_counter() - t0
