@@ -45,9 +45,18 @@ def replay(
     from storyline.engine import Engine
     from storyline.store.memory import MemoryStore
 
-    cached = HERE / ".cache" / "cluster_cost" / f"{db.stem}_{n}_{batch}.pkl"
-    if cached.exists():  # the batches as annotated before (entities do not depend on clusters)
-        name, dim, vecs, batches = pickle.loads(cached.read_bytes())
+    cache = HERE / ".cache" / "cluster_cost"
+    cached = cache / f"{db.stem}_{n}_{batch}.pkl"
+    longer = sorted(  # whole batches of a longer replay are this one's (annotation is in order)
+        (int(f.stem.split("_")[-2]), f)
+        for f in cache.glob(f"{db.stem}_*_{batch}.pkl")
+        if n % batch == 0 and int(f.stem.split("_")[-2]) > n
+    )
+    if cached.exists() or longer:  # as annotated before (entities do not depend on clusters)
+        name, dim, vecs, batches = pickle.loads(
+            (cached if cached.exists() else longer[0][1]).read_bytes()
+        )
+        batches = batches[: -(-n // batch)]
     else:
         name, dim, vecs, batches = _annotated(db, n, batch)
         cached.parent.mkdir(parents=True, exist_ok=True)
