@@ -29,8 +29,11 @@ from storyline.text.stopwords import HINDI_STOP
 
 _HI_POSTPOSITIONS = frozenset(["के", "की", "का", "में", "से", "को", "पर", "ने", "तक"])
 _HI_INSTITUTIONS = frozenset(
-    ["विभाग", "मंत्रालय", "सरकार", "कंपनी", "अदालत", "न्यायालय", "आयोग", "समिति"]
+    ["विभाग", "मंत्रालय", "सरकार", "कंपनी", "अदालत", "न्यायालय", "आयोग", "समिति", "पुलिस",
+     "प्रशासन", "निगम", "बोर्ड", "परिषद"]
 )
+# "मिली जानकारी के अनुसार" (according to information received): no one is named
+_HI_UNNAMED = frozenset(["जानकारी", "सूचना", "खबर", "खबरों"])
 
 _MAX_GAP = 8
 # words right after a speech verb that continue the verb phrase rather than start a claim
@@ -73,7 +76,9 @@ def analyse_hindi(text: str, toks: list[Token]) -> Source | None:
                 gname = (obj[0].start, obj[-1].end)
         return Source("anon", start, end, group=group, group_name=gname, head=h)
     if h in _HI_INSTITUTIONS:
-        return Source("role", start, end, head=h, role=h)
+        return Source("body", start, end, name=(start, end), head=h, role=h)
+    if h in _HI_UNNAMED:
+        return Source("anon", start, end, head=h)
     if "एक" in [t.text for t in words[-3:-1]]:
         # "जुड़े एक वरिष्ठ पत्रकार": an indefinite description, not a name
         pre = words[: max(i for i, t in enumerate(words) if t.text == "एक")]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import regex
 
 from storyline.quotes import cues
+from storyline.quotes.claim import Claim
 from storyline.quotes.context import Context
 from storyline.quotes.phrases import (
     AFTER_PREPS,
@@ -32,6 +33,7 @@ from storyline.quotes.phrases import (
     NOT_A_CLAIM_BEFORE,
     PRO_DROP,
     in_quote,
+    leading_subject,
     np_after,
     np_before,
     subject,
@@ -41,6 +43,8 @@ from storyline.quotes.phrases import (
 from storyline.quotes.spans import Sentence, Token
 from storyline.quotes.speakers import Source, analyse_latin, bare, is_cap
 
+# words after a bare speech verb that start an object or adjunct, not a clause
+_NOT_A_CLAUSE_START = frozenset(["of", "about", "against", "for", "so", "nothing"])
 _OBJECTS = frozenset(
     ["them", "him", "her", "us", "me", "you", "reporters", "journalists", "mediapersons",
      "media", "les", "lui", "leur", "nos"]
@@ -129,8 +133,12 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
                 ctx.add_quote(q, s, src, cue)
                 return
     seg_start = 0
+    copy: Claim | None = None
     if verb in cues.PARTICIPLES:
-        src = subject(ctx, s, i, midcaps)
+        # "X said, adding …": the participle shares the main verb's source
+        copy = next((c for c in reversed(ctx.claims) if c.sentence_start == s.start
+                     and c.start < toks[i].start and (c.speaker or c.anonymous)), None)
+        src = leading_subject(ctx, s, i, midcaps) or subject(ctx, s, i, midcaps)
     else:
         src, seg_start = np_before(ctx, s, i, midcaps)
         if src is None:
@@ -172,6 +180,10 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
             m = None
     if m and not in_quote(s, m.start()):
         clause_start = m.end()
+        if copy is not None:
+            ctx.add("reported", clause_start, s.end, s, None, cue, copy_from=copy,
+                    attribution=copy.attribution)
+            return
         if src is None:
             prev = ctx.previous_claim(s.index, max_back=0)
             if prev is not None:  # "…, afirmó X, tras confirmar que …"
@@ -188,10 +200,11 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
             return
         ctx.add_reported(clause_start, s.end, s, src, cue)
         return
-    if src is None:
+    if src is None and copy is None:
         _said_np(ctx, s, i, j, cue, midcaps)
         return
-    if ctx.lang == "en" and verb in cues.BARE_VERBS and j < len(toks):
+    if ctx.lang == "en" and (verb in cues.BARE_VERBS or verb in cues.BARE_PARTICIPLES) and (
+            j < len(toks)):
         start_k: int | None = j
         if verb in ("told", "tells"):
             start_k = _clause_after_told(toks, j)
@@ -201,11 +214,16 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
             if (
                 first.kind == "w"
                 and first.low not in AFTER_PREPS
-                and first.low not in AUX
+                and (first.low not in AUX or first.low in ("this", "last"))
+                and not (verb in cues.BARE_PARTICIPLES and first.low in _NOT_A_CLAUSE_START)
                 and not cues.is_opinion_verb(verb)
                 and len(rest) >= 3
             ):
-                ctx.add_reported(first.start, s.end, s, src, cue)
+                if copy is not None:
+                    ctx.add("reported", first.start, s.end, s, None, cue, copy_from=copy,
+                            attribution=copy.attribution)
+                else:
+                    ctx.add_reported(first.start, s.end, s, src, cue)
                 return
     # 4. inverted: "…, NP said (at …)." / parenthetical "…, he said, …"
     if not _adjunct_only(toks[j:]):
