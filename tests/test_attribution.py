@@ -90,3 +90,60 @@ def test_role_synonyms_in_hindi() -> None:
     text = ("मुख्यमंत्री योगी आदित्यनाथ ने कहा है कि लॉकडाउन को सख्ती से लागू किया जाएगा। सीएम ने "
             "कहा कि सभी अस्पतालों में आपातकालीन सेवाएं शुरू की जाएं।")
     assert [c.speaker for c in extract_claims(text, "hi")] == ["योगी आदित्यनाथ"] * 2
+
+
+def test_full_name_from_a_title_before_the_name() -> None:
+    text = ("Akal Takht Jathedar Giani Harpreet Singh on Monday said the community was "
+            "targeted. Touching upon the incident, the Jathedar said, “We also felt pain.”")
+    assert extract_claims(text, "en")[-1].speaker == "Akal Takht Jathedar Giani Harpreet Singh"
+    text = ("Streets are empty in Nuh. But DC Pankaj said that 34 villages are sealed.\n"
+            "“There is complete restriction on public movement,” Pankaj said.")
+    assert all(c.speaker == "Pankaj" for c in extract_claims(text, "en"))
+
+
+def test_apposition_after_a_long_name_phrase() -> None:
+    c = _one("Shiromani Gurdwara Prabandhak Committee (SGPC) member Amarjeet Singh Chawla, also "
+             "present at the gurdwara, said that the devotees had stayed home.")
+    assert c.speaker == "Amarjeet Singh Chawla"
+
+
+def test_according_to_in_the_middle_of_a_sentence() -> None:
+    c = _one("The Committee, according to the order, will also develop a package for industry.")
+    assert c.source == "the order" and c.text.startswith("The Committee")
+
+
+def test_accusations_are_claims_of_the_accuser() -> None:
+    c = _one("Congress leader Adhir Ranjan Chowdhury accused the Centre of wasting precious "
+             "time in January and February.")
+    assert c.speaker == "Adhir Ranjan Chowdhury" and c.text.startswith("wasting precious")
+    c = _one("The Congress slammed PM Modi for not spelling out a roadmap for the economy.")
+    assert c.speaker == "Congress" and c.text.startswith("not spelling out")
+    assert extract_claims("He was accused of hiding facts from the public.", "en") == []
+    assert extract_claims("The party blamed the rain for the low turnout.", "en") == []
+    c = _one("El presidente Pedro Sánchez acusó al Gobierno de mentir sobre las cifras.", "es")
+    assert c.speaker == "Pedro Sánchez" and c.text.startswith("mentir")
+
+
+def test_verb_ending_its_sentence_takes_the_next_quotation() -> None:
+    text = ("Arvind Gaikwad, nodal officer for media interaction GMCH, said. “The man was tested "
+            "as he had symptoms like fever.”")
+    c = _one(text)
+    assert c.speaker == "Arvind Gaikwad" and c.kind == "direct"
+
+
+def test_hindi_converb_before_the_speech_verb() -> None:
+    c = _one("सीएम ने प्रधानमंत्री नरेन्द्र मोदी द्वारा लॉकडाउन को तीन मई 2020 तक बढ़ाने का स्वागत करते "
+             "हुए कहा है कि यह अत्यन्त महत्वपूर्ण कदम है।", "hi")
+    assert c.text.startswith("यह अत्यन्त") and c.source == "सीएम"
+
+
+def test_headline_claim_colon_name() -> None:
+    text = ("लॉकडाउन को पूरी सख्ती से लागू करेंगे : योगी\nमुख्यमंत्री योगी आदित्यनाथ ने कहा है कि "
+            "यूपी में लॉकडाउन को सख्ती से लागू किया जाएगा।")
+    claims = extract_claims(text, "hi")
+    assert claims[0].text == "लॉकडाउन को पूरी सख्ती से लागू करेंगे"
+    assert claims[0].speaker == "योगी आदित्यनाथ" and claims[0].source == "योगी"
+    # a dateline is not a speaker
+    text = ("Nashik: Guardian minister Chhagan Bhujbal on Monday asked residents to stay home.\n"
+            "Bhujbal said the district would get more doctors.")
+    assert all(c.source != "Nashik" for c in extract_claims(text, "en"))

@@ -203,17 +203,30 @@ NON_SOURCE_HEADS = frozenset(
 
 # --------------------------------------------------------------------------- naming
 
+# accusations: "accused the Centre of wasting time" (the rest is the subject's claim)
+ACCUSE_VERBS = frozenset(
+    words(
+        """
+    accused accuses accusing blamed blames blaming criticised criticized criticises
+    criticizes slammed slams faulted acusó acusa acusan accuse accusé accusent
+    """
+    )
+)
 NAMING: dict[str, regex.Pattern[str]] = {
     "en": regex.compile(
         r"\b(?:called|calling|calls|termed|terming|terms|dubbed|dubbing|branded|described|"
-        r"describing|slammed|hailed|appealed|appealing|appeals)\b",
+        r"describing|slammed|slams|hailed|appealed|appealing|appeals|accused|accuses|accusing|"
+        r"blamed|blames|blaming|criticised|criticized|criticises|criticizes|faulted)\b",
         regex.I,
     ),
     "es": regex.compile(
-        r"\b(?:calificó|califica|tildó|llamó|denunció|denuncia|describió)\b", regex.I
+        r"\b(?:calificó|califica|tildó|llamó|denunció|denuncia|describió|acusó|acusa|acusan)\b",
+        regex.I,
     ),
     "fr": regex.compile(
-        r"\b(?:dénonce|dénoncé|qualifie|qualifié|qualifiant|appelle|traite)\b", regex.I
+        r"\b(?:dénonce|dénoncé|qualifie|qualifié|qualifiant|appelle|traite|accuse|accusé|"
+        r"accusent)\b",
+        regex.I,
     ),
     "de": regex.compile(r"\b(?:nannte|nennt|bezeichnete|bezeichnet|kritisierte)\b", regex.I),
 }

@@ -192,8 +192,9 @@ def np_before(
     if k > 0 and _starts_lower(toks[a:b]):
         pa, pb = segs[k - 1]
         prev = word_tokens(_strip_paren(toks[pa:pb]))
-        if prev and len(prev) <= 6 and is_cap(prev[-1]) and is_cap(prev[0]):
-            a, b = pa, pb
+        if prev and is_cap(prev[-1]) and is_cap(prev[0]) and (
+                len(prev) <= 6 or (len(prev) <= 10 and is_cap(prev[-2]))):
+            a, b = pa, pb  # "SGPC member Amarjeet Singh Chawla, also present there, said"
     seg = toks[a:b]
     cut = 0
     for n, t in enumerate(seg):
