@@ -68,11 +68,15 @@ def _low(t: Token) -> str:
     return t.text.lower()
 
 
-def _strip_first(t: Token, titles: frozenset[str], lower_seen: set[str]) -> bool:
+def _strip_first(t: Token, titles: frozenset[str], lower_seen: set[str],
+                 nxt: Token | None = None) -> bool:
     """Whether the first word of a capitalised run is a function or sentence-start word."""
     w = _low(t)
     if w in titles or w in _KEEP:
         return False
+    if (len(t.text) == 1 and "B" <= t.text <= "Z" and nxt is not None and len(nxt.text) == 1
+            and "A" <= nxt.text <= "Z"):
+        return False  # two initials ("Y V Eswar Rao"), not the Spanish "y"
     if t.initial and len(w) > 5 and (w.endswith("ing") or w.endswith("ly")):
         return True  # "Seeing", "Notably"
     return w in LATIN_COMMON or w in LATIN_CONNECTORS or (t.initial and w in lower_seen)
@@ -336,11 +340,35 @@ def _split_of(toks: list[Token], run: list[int]) -> list[list[int]]:
     """Cut "Harish Chandel of Madhyanchal" at "of" unless the run names an organisation or
     place by its head ("Ministry of Home Affairs", "Bay of Bengal")."""
     low = [_low(toks[k]) for k in run]
-    if "of" not in low[1:-1] or low[0] in LATIN_ORG_HEADS | LATIN_PLACE_HEADS or (
-            low[-1] in LATIN_ORG_HEADS | LATIN_PLACE_HEADS):
+    if "of" not in low[1:-1]:
         return [run]
     cut = low.index("of")
-    return [run[:cut], run[cut + 1 :]]
+    if low[cut - 1] in LATIN_ORG_HEADS:
+        return [run]  # "Fasteners Suppliers Association of Ludhiana"
+    person = cut >= 2 and is_given(toks[run[0]].text) and not any(
+        w in LATIN_ORG_HEADS | LATIN_PLACE_HEADS for w in low[:cut])
+    if not person and (low[0] in LATIN_ORG_HEADS | LATIN_PLACE_HEADS
+                       or low[-1] in LATIN_ORG_HEADS | LATIN_PLACE_HEADS):
+        return [run]
+    return [run[:cut], run[cut + 1 :]]  # "Sunil Kumar Aledia of Centre …" is a person
+
+
+def _split_before_role(toks: list[Token], run: list[int], titles: frozenset[str]
+                       ) -> list[list[int]]:
+    """"Udhampur Deputy Commissioner Piyush Singla", "UT Lt Governor G C Murmu": a place or
+    body written before a role phrase that is followed by a name is a run of its own, so
+    the name after the role is not lost in a run too long to be one name."""
+    low = [_low(toks[k]).rstrip(".") for k in run]
+    heads = [p for p, w in enumerate(low) if w in LATIN_ROLE_HEADS]
+    if not heads or not 1 <= len(run) - heads[-1] - 1 <= 4:
+        return [run]
+    h = heads[-1]
+    p = h
+    while p > 0 and (low[p - 1] in LATIN_ROLE_MODIFIERS | LATIN_ROLE_HEADS or low[p - 1] in titles):
+        p -= 1
+    if p == 0:
+        return [run]
+    return [run[:p], run[p:]]
 
 
 def _named_after_place(toks: list[Token], idx: list[int], titles: frozenset[str]) -> bool:
@@ -371,8 +399,19 @@ def _org_runs(toks: list[Token], titles: frozenset[str], used: list[bool], lang:
         if len(idx) < 2 or len(idx) > _MAX_NAME:
             continue
         low = [_low(toks[k]) for k in idx]
+        of = low.index("of") if "of" in low[1:-1] else 0
+        if of and (low[of - 1] in LATIN_ORG_HEADS or low[of - 1] in _GOVT_HEADS) and (
+                len(idx) - of - 1 <= 3 and low[-1] not in LATIN_ROLE_HEADS):
+            # "Fasteners Suppliers Association of Ludhiana", "Government of India": the
+            # place is part of the organisation's name
+            out.append(Candidate(idx[0], idx[-1] + 1, "ORG", "head", 3.0, 7))
+            for k in idx:
+                used[k] = True
+            continue
         if low[-1] in _NOT_WHOLE or low[-1] in LATIN_ROLE_HEADS or low[0] in _GOVT_HEADS:
             continue
+        if len(_split_of(toks, idx)) > 1:
+            continue  # "Sunil Kumar Aledia of Centre …": a person of an organisation
         if low[-1] in LATIN_ORG_HEADS or (low[0] in LATIN_ORG_HEADS and len(idx) >= 3):
             out.append(Candidate(idx[0], idx[-1] + 1, "ORG", "head", 3.0, 7))
             for k in idx:
@@ -419,11 +458,13 @@ def candidates(text: str, toks: list[Token], lang: str, known: KnownLookup | Non
     caps_mid = {t.text for t in toks if not t.deva and t.cap and not t.initial}
     runs = [part for run in _runs(toks, used, titles) for part in _split_hyphens(toks, run)]
     runs = [part for run in runs for part in _split_of(toks, run)]
+    runs = [part for run in runs for part in _split_before_role(toks, run, titles)]
     out += _role_nouns(toks)
     for run in runs:
         idx = list(run)
         # leading function words and sentence-initial common words are not names
-        while idx and (_strip_first(toks[idx[0]], titles, lower_seen) or (len(idx) > 1 and (
+        while idx and (_strip_first(toks[idx[0]], titles, lower_seen,
+                                    toks[idx[1]] if len(idx) > 1 else None) or (len(idx) > 1 and (
                 _low(toks[idx[0]]) in _GOVT_HEADS or _low(toks[idx[0]]) in _STRIP_NEVER))):
             idx.pop(0)
         if (len(idx) >= 3 and toks[idx[0]].initial and toks[idx[0]].text not in caps_mid
@@ -442,7 +483,7 @@ def candidates(text: str, toks: list[Token], lang: str, known: KnownLookup | Non
             h = heads[-1]
             mods = idx[:h]
             if all(_low(toks[k]) in LATIN_ROLE_MODIFIERS | LATIN_ROLE_HEADS | LATIN_NEVER
-                   or toks[k].upper for k in mods):
+                   or _low(toks[k]).rstrip(".") in titles or toks[k].upper for k in mods):
                 role = _role_of([toks[k].text for k in idx[: h + 1]])
                 if h == len(idx) - 1:
                     out.append(Candidate(idx[0], idx[-1] + 1, "PERSON", "role", 1.0, 3,
@@ -454,6 +495,11 @@ def candidates(text: str, toks: list[Token], lang: str, known: KnownLookup | Non
         while idx and _low(toks[idx[0]]).rstrip(".") in titles and len(idx) > 1:
             title = toks[idx[0]].text
             idx.pop(0)
+        while title and len(idx) > 1 and _low(toks[idx[0]]) in LATIN_ROLE_HEADS:
+            idx.pop(0)  # "Lt Governor G C Murmu": the rank, then the role, then the name
+        if title and all(_low(toks[k]).rstrip(".") in titles | LATIN_ROLE_HEADS
+                         | LATIN_ROLE_MODIFIERS for k in idx):
+            continue  # "the Lt Governor", "Gen": a title names no one
         if len(idx) > _MAX_NAME:
             continue
         role = role or _role_after(toks, idx[-1] + 1)
