@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from storyline.entities.latin_split import split_before_role, split_hyphens, split_of
 from storyline.entities.lexicon import (
     FRENCH_TITLES,
     LATIN_COMMON,
@@ -246,24 +246,6 @@ def _geo_place(words: list[str]) -> bool:
                for p in gazetteer().lookup(" ".join(words)))
 
 
-def _is_word_part(w: str) -> bool:
-    """A word that may stand alone on either side of a hyphen ("India-Europe")."""
-    ix = gazetteer_index()
-    return (w,) in ix.latin or is_surname(w)
-
-
-def _split_hyphens(toks: list[Token], run: list[int]) -> list[list[int]]:
-    """Cut a run at hyphens joining two standalone names ("Mehra-Chandel", "India-Europe")."""
-    out: list[list[int]] = [[run[0]]]
-    for a, b in pairwise(run):
-        if (toks[b].gap_before == "-" and _is_word_part(toks[a].text)
-                and _is_word_part(toks[b].text)):
-            out.append([b])
-        else:
-            out[-1].append(b)
-    return out
-
-
 def _abbrev_joined(toks: list[Token], k: int, titles: frozenset[str]) -> bool:
     """Token k follows an abbreviation ("Sh. Prashant", "S. Venkatesh") on the same line."""
     prev = toks[k - 1]
@@ -336,41 +318,6 @@ def _gazetteer(toks: list[Token], used: list[bool]) -> list[Candidate]:
     return out
 
 
-def _split_of(toks: list[Token], run: list[int]) -> list[list[int]]:
-    """Cut "Harish Chandel of Madhyanchal" at "of" unless the run names an organisation or
-    place by its head ("Ministry of Home Affairs", "Bay of Bengal")."""
-    low = [_low(toks[k]) for k in run]
-    if "of" not in low[1:-1]:
-        return [run]
-    cut = low.index("of")
-    if low[cut - 1] in LATIN_ORG_HEADS:
-        return [run]  # "Fasteners Suppliers Association of Ludhiana"
-    person = cut >= 2 and is_given(toks[run[0]].text) and not any(
-        w in LATIN_ORG_HEADS | LATIN_PLACE_HEADS for w in low[:cut])
-    if not person and (low[0] in LATIN_ORG_HEADS | LATIN_PLACE_HEADS
-                       or low[-1] in LATIN_ORG_HEADS | LATIN_PLACE_HEADS):
-        return [run]
-    return [run[:cut], run[cut + 1 :]]  # "Sunil Kumar Aledia of Centre …" is a person
-
-
-def _split_before_role(toks: list[Token], run: list[int], titles: frozenset[str]
-                       ) -> list[list[int]]:
-    """"Udhampur Deputy Commissioner Piyush Singla", "UT Lt Governor G C Murmu": a place or
-    body written before a role phrase that is followed by a name is a run of its own, so
-    the name after the role is not lost in a run too long to be one name."""
-    low = [_low(toks[k]).rstrip(".") for k in run]
-    heads = [p for p, w in enumerate(low) if w in LATIN_ROLE_HEADS]
-    if not heads or not 1 <= len(run) - heads[-1] - 1 <= 4:
-        return [run]
-    h = heads[-1]
-    p = h
-    while p > 0 and (low[p - 1] in LATIN_ROLE_MODIFIERS | LATIN_ROLE_HEADS or low[p - 1] in titles):
-        p -= 1
-    if p == 0:
-        return [run]
-    return [run[:p], run[p:]]
-
-
 def _named_after_place(toks: list[Token], idx: list[int], titles: frozenset[str]) -> bool:
     """A word before a country or city that makes a name of its own ("Air India",
     "Team India"), not a qualifier of the place ("North Delhi") or a person's title."""
@@ -410,7 +357,7 @@ def _org_runs(toks: list[Token], titles: frozenset[str], used: list[bool], lang:
             continue
         if low[-1] in _NOT_WHOLE or low[-1] in LATIN_ROLE_HEADS or low[0] in _GOVT_HEADS:
             continue
-        if len(_split_of(toks, idx)) > 1:
+        if len(split_of(toks, idx)) > 1:
             continue  # "Sunil Kumar Aledia of Centre …": a person of an organisation
         if low[-1] in LATIN_ORG_HEADS or (low[0] in LATIN_ORG_HEADS and len(idx) >= 3):
             out.append(Candidate(idx[0], idx[-1] + 1, "ORG", "head", 3.0, 7))
@@ -456,9 +403,9 @@ def candidates(text: str, toks: list[Token], lang: str, known: KnownLookup | Non
     out += _gazetteer(toks, used)
     lower_seen = {t.text.lower() for t in toks if not t.deva and t.text[:1].islower()}
     caps_mid = {t.text for t in toks if not t.deva and t.cap and not t.initial}
-    runs = [part for run in _runs(toks, used, titles) for part in _split_hyphens(toks, run)]
-    runs = [part for run in runs for part in _split_of(toks, run)]
-    runs = [part for run in runs for part in _split_before_role(toks, run, titles)]
+    runs = [part for run in _runs(toks, used, titles) for part in split_hyphens(toks, run)]
+    runs = [part for run in runs for part in split_of(toks, run)]
+    runs = [part for run in runs for part in split_before_role(toks, run, titles)]
     out += _role_nouns(toks)
     for run in runs:
         idx = list(run)

@@ -270,7 +270,8 @@ chief gen lt col capt maj brig justice director principal officer inspector supe
 deputy additional joint assistant senior general union state district"""
 _TITLE_WORDS = _HONORIFICS | frozenset(_TITLE_WORD_LIST.split())
 # honorifics that never end a person's name ("Akal Takht Jathedar"); "Kumari" may
-_TITLE_FINAL = frozenset(["jathedar", "giani", "mufti", "maulana", "mahant", "sadhvi", "acharya", "pandit"])
+_TITLE_FINAL = frozenset(["jathedar", "giani", "mufti", "maulana", "mahant", "sadhvi",
+                          "acharya", "pandit"])
 
 
 def sieve(text: str, mentions: list[Mention]) -> list[Mention]:
