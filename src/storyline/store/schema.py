@@ -183,6 +183,18 @@ _V1 = (
         ON quarantine(source, coalesce(line, -1), raw_sha256)""",
 )
 
+#: Values computed from other rows (a story's summary, an event's conflicting claims), each
+#: with the fingerprint of what it was computed from: see :mod:`storyline.digest`.
+DERIVED_V6 = (
+    """CREATE TABLE derived (
+        kind TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        value TEXT NOT NULL,                -- JSON
+        PRIMARY KEY (kind, ref)
+    )""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1),
     Migration(2, "full-text index of article titles and texts (FTS5)", FTS_V2),
@@ -193,6 +205,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ("ALTER TABLE joins ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'",),
     ),
     Migration(5, "watchlists and their alerts", WATCH_V5),
+    Migration(6, "derived views kept with their fingerprint (story digests)", DERIVED_V6),
 )
 
 #: The schema version this storyline writes.

@@ -9,7 +9,7 @@ layout and the migrations in :mod:`storyline.store.schema`, the rows in
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -370,6 +370,41 @@ class SQLiteStore(SQLiteConnections, SQLiteEntityTables, SQLiteWatchTables, Stor
             "vectors": "vectors",
         }
         return {k: int(self._one(f"SELECT count(*) FROM {t}")) for k, t in tables.items()}
+
+    # -- derived views ---------------------------------------------------------------------
+    def get_derived(self, kind: str, refs: Iterable[str]) -> dict[str, tuple[str, Any]]:
+        out: dict[str, tuple[str, Any]] = {}
+        ids = list(dict.fromkeys(refs))
+        for i in range(0, len(ids), _IN_CHUNK):
+            part = ids[i : i + _IN_CHUNK]
+            rows = self._conn.execute(
+                "SELECT ref, fingerprint, value FROM derived "
+                f"WHERE kind = ? AND ref IN ({_marks(len(part))})",
+                (kind, *part),
+            )
+            for ref, fp, value in rows:
+                out[ref] = (fp, from_json(value))
+        return out
+
+    def put_derived(self, kind: str, items: Mapping[str, tuple[str, Any] | None]) -> None:
+        with self.transaction():
+            for ref, item in items.items():
+                if item is None:
+                    self._conn.execute(
+                        "DELETE FROM derived WHERE kind = ? AND ref = ?", (kind, ref)
+                    )
+                    continue
+                value = to_json(item[1], f"derived {kind} of {ref}")
+                self._conn.execute(
+                    "INSERT INTO derived (kind, ref, fingerprint, value) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(kind, ref) DO UPDATE SET fingerprint = excluded.fingerprint, "
+                    "value = excluded.value",
+                    (kind, ref, item[0], value),
+                )
+
+    def derived_fingerprints(self, kind: str) -> dict[str, str]:
+        rows = self._conn.execute("SELECT ref, fingerprint FROM derived WHERE kind = ?", (kind,))
+        return {str(r[0]): str(r[1]) for r in rows}
 
     # -- search (SQL in storyline.store.fts) -----------------------------------------------
     def search_text(
