@@ -135,3 +135,27 @@ def test_story_pages_same_with_and_without_digests(sl: Storyline) -> None:
     finally:
         sl.refresh_digests()
     assert with_digests == without
+
+
+def test_no_digests_after_ingest_where_the_store_cannot_keep_them(
+    built: Path, tmp_path: Path
+) -> None:
+    """A store without a table for them (the PostgreSQL one so far) would lose them when a
+    batch ingest ends: none are computed, and its pages compute everything as before."""
+    sl = _copy(built, tmp_path)
+    sl.store.keeps_derived = False  # type: ignore[misc]
+    doc = {"id": "dg-1", "title": "Harbour bridge reopens after repairs", "date": "2025-06-02",
+           "text": "The harbour bridge in Kesarganj reopened on Tuesday after six weeks of "
+                   "repairs, officials said, and traffic returned to normal by the evening."}
+    before = sl.store.derived_fingerprints(digest.SUMMARY)
+    report = sl.ingest_stream(io.BytesIO((json.dumps(doc) + "\n").encode()), name="one.jsonl")
+    assert report.accepted == 1 and "digests" not in report.timings
+    assert sl.store.derived_fingerprints(digest.SUMMARY) == before
+    story = next(a.story_id for a in sl.articles() if a.doc_id == "dg-1")
+    assert story
+    s = sl.story(story)  # new or changed: no current digest, its page computes the summary
+    assert before.get(story) != digest.story_fingerprint(s, [t.event for t in sl.timeline(story)])
+    assert sl.summary(story).as_dict() == digest.compute_story_summary(
+        sl, s, sl.timeline(story)
+    ).as_dict()
+    sl.close()

@@ -128,7 +128,7 @@ class Storyline(PeopleAPI):
                 raise StorylineError(f"workers must be 0 or more, not {workers}")
             self.engine.workers = workers
         report = self.engine.ingest(docs, progress=progress)
-        if report.accepted and self.digests_after_ingest:
+        if report.accepted and self.digests_after_ingest and self.store.keeps_derived:
             try:  # the costly parts of the changed stories' pages, computed once here
                 report.timings["digests"] = self.refresh_digests().seconds
             except StorylineError:  # the ingest is committed; pages compute them on read

@@ -12,6 +12,8 @@ computed from:
   once stored: their text, vectors, entity mentions and claims are written with them);
 * an event's conflicting claims (:data:`CONFLICTS`): the event id and its article ids.
 
+A store that cannot keep them beyond the process (``Store.keeps_derived`` false: the
+PostgreSQL store so far) gets none after an ingest; its pages compute everything, as before.
 A reader recomputes the fingerprint from the rows it reads anyway and uses the stored value
 only when it matches, so a stale or missing digest costs time, never correctness: the page
 then computes the value itself, as it always did. :data:`DIGEST_VERSION` is part of every

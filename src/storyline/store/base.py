@@ -37,6 +37,9 @@ class Store(abc.ABC):
 
     #: file backing the store (None for in-memory stores)
     path: Path | None = None
+    #: derived values (:meth:`put_derived`) last as long as the store: worth computing after
+    #: an ingest (the default keeps them in this process only, lost when a batch job ends)
+    keeps_derived: bool = False
 
     # -- lifecycle -------------------------------------------------------------------------
     @abc.abstractmethod

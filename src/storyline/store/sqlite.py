@@ -372,6 +372,8 @@ class SQLiteStore(SQLiteConnections, SQLiteEntityTables, SQLiteWatchTables, Stor
         return {k: int(self._one(f"SELECT count(*) FROM {t}")) for k, t in tables.items()}
 
     # -- derived views ---------------------------------------------------------------------
+    keeps_derived = True  # the ``derived`` table
+
     def get_derived(self, kind: str, refs: Iterable[str]) -> dict[str, tuple[str, Any]]:
         out: dict[str, tuple[str, Any]] = {}
         ids = list(dict.fromkeys(refs))
