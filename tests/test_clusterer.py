@@ -84,14 +84,22 @@ def test_block_scores_match_the_explained_terms() -> None:
             vec(rng.randrange(4), rng.randrange(4), noise=0.3, seed=k),
             DAY + rng.randrange(5),
             lang=rng.choice(["en", "hi"]),
-            words={w: 0.5 for w in rng.sample("abcdef", 4)},
+            words={w: 0.5 for w in rng.sample("abcdefghij", 3 if k % 3 else 8)},
             hday=None,
         )
         for k in range(12)
     ]
     for k, p in enumerate(ps):
         p.source = "outlet-a" if k % 2 else "outlet-b"
-    model = EventModel(w_names=0.1, w_ents=0.1, p_src_day=0.15, p_src_same=0.05, p_place=0.1)
+    model = EventModel(
+        w_names=0.1,
+        w_ents=0.1,
+        p_src_day=0.15,
+        p_src_same=0.05,
+        p_place=0.1,
+        w_short=0.3,
+        short_terms=5,
+    )
     idx = PairIndex(DIM)
     for p in ps:
         idx.add(p)
@@ -100,6 +108,21 @@ def test_block_scores_match_the_explained_terms() -> None:
         for j in range(len(ps)):
             if i != j:
                 assert abs(s[i, j] - sum(event_terms(ps[i], ps[j], model).values())) < 1e-5
+
+
+def test_short_texts_lean_on_the_embedding() -> None:
+    """Two briefs (fewer distinct terms than ``short_terms``) get ``w_short * dense`` more;
+    a brief and a full article, or two full articles, do not."""
+    model = EventModel(w_short=0.4, short_terms=4)
+    brief = {"quake": 0.8, "chile": 0.6}
+    full = {w: 0.3 for w in "abcdefghij"}
+    a = prof("a", vec(0, 1), DAY, words=brief)
+    b = prof("b", vec(0, 1, noise=0.1), DAY, lang="es", words={"sismo": 1.0})
+    c = prof("c", vec(0, 1, noise=0.1), DAY, lang="es", words=full)
+    t = event_terms(a, b, model)
+    assert t["short_texts"] == model.w_short * float(a.vec @ b.vec)
+    assert "short_texts" not in event_terms(a, c, model)
+    assert "short_texts" not in event_terms(a, b, EventModel(short_terms=4))  # w_short 0
 
 
 def test_arrival_order_does_not_change_the_events() -> None:

@@ -31,6 +31,8 @@ class EventModel:
     w_dense: float = 0.5  # centred e5 cosine, same language
     w_words: float = 0.5  # TF-IDF cosine, same language
     w_cross: float = 0.9  # centred e5 cosine, different languages (words do not match)
+    w_short: float = 0.0  # extra weight of the cosine when both texts are short (briefs, feed
+    short_terms: int = 40  # summaries): fewer distinct terms than this, the lead is the whole
     w_ents: float = 0.0  # shared canonical entities
     w_names: float = 0.0  # shared cross-script name keys, weighted by rarity
     p_day1: float = 0.2  # the happenings reported are a day apart

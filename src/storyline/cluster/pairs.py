@@ -6,6 +6,9 @@ what clustering uses. Both implement one definition:
 
 * same language: ``w_dense * dense + w_words * words``; different languages:
   ``w_cross * dense`` (TF-IDF does not match across languages);
+* ``+ w_short * dense`` when both texts are short (fewer than ``short_terms`` distinct terms:
+  briefs, feed summaries, headlines with a line): the embedding then covers the whole text
+  and is the surest signal, while word overlap of a few words says little;
 * ``+ w_ents * entities`` (cosine of canonical entity ids) and ``+ w_names * names``
   (cosine of rarity-weighted cross-script name keys);
 * ``- p_day1`` when the happenings are a day apart, ``- p_day2`` when two days or more apart;
@@ -38,6 +41,11 @@ def place_key(p: Profile) -> str | None:
     return p.place_focus("admin2") or p.place_focus("city")
 
 
+def is_short(p: Profile, m: EventModel) -> bool:
+    """A brief: its text has fewer than ``m.short_terms`` distinct terms."""
+    return 0 < len(p.words) < m.short_terms
+
+
 def event_terms(
     a: Profile,
     b: Profile,
@@ -57,6 +65,8 @@ def event_terms(
         terms["words"] = m.w_words * cosine(a.words, b.words)
     else:
         terms["dense_cross_lingual"] = m.w_cross * dense
+    if m.w_short and is_short(a, m) and is_short(b, m):
+        terms["short_texts"] = m.w_short * dense
     if m.w_ents and a.ents and b.ents:
         terms["entities"] = m.w_ents * _ent_cos(a.ents, b.ents)
     if m.w_names and a.names and b.names:
@@ -141,6 +151,10 @@ class Block:
         words = dot("words", a._words, self._words)
         same = a.lang[:, None] == self.lang[None, :]
         s = np.where(same, m.w_dense * dense + m.w_words * words, m.w_cross * dense)
+        if m.w_short:
+            sa = np.array([is_short(p, m) for p in a.profiles])
+            sb = np.array([is_short(p, m) for p in self.profiles])
+            s = s + np.where(sa[:, None] & sb[None, :], m.w_short * dense, 0.0)
         if m.w_ents:
             s = s + m.w_ents * dot("ents", a._ents, self._ents)
         if m.w_names:

@@ -152,7 +152,7 @@ def group_mentions(mentions: list[Mention]) -> list[DocEntity]:
 
 def _single_ok(m: Mention) -> bool:
     """Whether a single word that matches no fuller name stands on its own as an entity."""
-    if m.evidence in ("title", "role", "names", "known", "partial"):
+    if m.evidence in ("title", "role", "names", "known", "partial", "shape"):
         return True
     return m.type in ("OTHER", "PLACE") and m.script == "Latn"
 

@@ -55,8 +55,8 @@ def _verbal(w: str) -> bool:
 def _nameish(toks: list[Token], k: int, *, namelike: bool = True) -> bool:
     if not _word(toks, k):
         return False
-    w = toks[k].text
-    if w in DEVA_NEVER or w in _CUES or w in DEVA_ORG_HEADS or w in DEVA_PLACE_HEADS:
+    w = toks[k].text.replace("\u200c", "").replace("\u200d", "")
+    if len(w) < 2 or w in DEVA_NEVER or w in _CUES or w in DEVA_ORG_HEADS or w in DEVA_PLACE_HEADS:
         return False
     if _verbal(w) or _letter(w):
         return False
@@ -152,9 +152,13 @@ def _name_after(toks: list[Token], k: int) -> int:
         toks[j].text in DEVA_BOUNDARY or toks[j].text in HINDI_STOP)
     if closed and j < len(toks) and toks[j].text == "ने" and joined(toks, j - 1, j + 1):
         return j  # "सुनील दोहरे ने": the agent marker closes the whole name
+    coordinated = j < len(toks) and (toks[j].text in ("व", "और", "एवं", "तथा")
+                                      or "," in toks[j].gap_before)
     if closed:
-        # "कमलनाथ एकांतवास में": a known name word, then a word no list vouches for
-        if j - k == 2 and _vouched(toks[k].text) and not _vouched(toks[k + 1].text, True):
+        # "कमलनाथ एकांतवास में": a known name word, then a word no list vouches for (but
+        # "अधीक्षक नरेंद्र बिजारनिया व …": a name closed by "and" or a comma is whole)
+        if (j - k == 2 and not coordinated and _vouched(toks[k].text)
+                and not _vouched(toks[k + 1].text, True)):
             return k + 1
         return j
     # "अधिकारी सुनील दोहरे ने बताया": the word before the agent marker ends the name
@@ -180,7 +184,7 @@ def _cued(toks: list[Token]) -> list[Candidate]:
     n = len(toks)
     for i, t in enumerate(toks):
         w = t.text.rstrip(".")
-        if not t.deva or w not in _CUES:
+        if not t.deva or (w not in _CUES and not w.endswith(_ROLE_SUFFIXES)):
             continue
         if i + 1 < n and toks[i + 1].text.rstrip(".") in _CUES and joined(toks, i, i + 2):
             continue  # the last cue of a chain ("मुख्यमंत्री श्री ...") takes the name
@@ -189,12 +193,46 @@ def _cued(toks: list[Token]) -> list[Candidate]:
             phrase = f"{toks[i - 1].text} {w}"
         role = ROLE_ALIASES.get(phrase) or ROLE_ALIASES.get(w)
         end = _name_after(toks, i + 1)
+        if (end == i + 1 and i + 1 < n and toks[i + 1].gap_before.strip() == "."
+                and w in _HONORIFICS):
+            # "डॉ. वीरेंद्र यादव": the abbreviation's full stop does not end the phrase
+            j = i + 1
+            while j < n and j - i <= _MAX_NAME and _nameish(toks, j) and (
+                    j == i + 1 or joined(toks, j - 1, j + 1)):
+                j += 1
+            end = j if j - i >= 3 or (j - i == 2 and _vouched(toks[i + 1].text)) else end
         if end > i + 1:
             title = w if w in _HONORIFICS else None
             out.append(Candidate(i + 1, end, "PERSON", "title" if title else "role", 3.0, 4,
                                  role=role, title=title))
         elif role and (i + 1 >= n or not toks[i + 1].deva or toks[i + 1].text in HINDI_STOP):
             out.append(Candidate(i, i + 1, "PERSON", "role", 1.0, 2, role=role, is_role=True))
+    return out
+
+
+# "पल्मोनोलॉजिस्ट", "कार्डियोलॉजिस्ट": specialists' titles end alike
+_ROLE_SUFFIXES = ("लॉजिस्ट", "लोजिस्ट")
+# endings of Indian place names ("शिकोहाबाद", "कमलागंज", "कानपुर", "अलीगढ़")
+_PLACE_ENDINGS = ("ाबाद", "गंज", "पुर", "गढ़")
+_FEMALE_NAME_TAIL = frozenset(["देवी", "बेगम", "कुमारी", "बाई"])
+
+
+def _shaped(toks: list[Token]) -> list[Candidate]:
+    """Names by their shape: a word ending like a place name ("फर्रुखाबाद", "कमलागंज") and
+    a given name before "देवी"/"बेगम" ("मनोरमा देवी", "सावित्री देवी")."""
+    from storyline.entities.mentions import Candidate
+
+    out: list[Candidate] = []
+    for i, t in enumerate(toks):
+        if not t.deva:
+            continue
+        w = t.text.replace("\u200c", "").replace("\u200d", "")
+        if (len(w) >= 5 and w.endswith(_PLACE_ENDINGS) and _nameish(toks, i, namelike=False)
+                and w not in DEVA_NEVER):
+            out.append(Candidate(i, i + 1, "PLACE", "shape", 1.2, 2))
+        if (w in _FEMALE_NAME_TAIL and i > 0 and _nameish(toks, i - 1, namelike=True)
+                and joined(toks, i - 1, i + 1)):
+            out.append(Candidate(i - 1, i + 1, "PERSON", "shape", 1.5, 3))
     return out
 
 
@@ -293,7 +331,7 @@ def candidates(toks: list[Token], known: KnownLookup | None) -> list[Candidate]:
     if not any(t.deva for t in toks):
         return []
     return (_gazetteer(toks) + _known(toks, known) + _cued(toks) + _headed(toks)
-            + _named(toks) + _datelines(toks))
+            + _named(toks) + _datelines(toks) + _shaped(toks))
 
 
 def partial_names(toks: list[Token], chosen: list[Candidate], mentions: list[Mention]

@@ -44,6 +44,7 @@ from storyline.eval.realgold import (
     GoldError,
     Report,
     fold_ids,
+    fold_text,
     gold_docs,
     read_jsonl,
 )
@@ -228,7 +229,7 @@ def evaluate_real(gold: Path, docs: Path | None = None, *, only_gold: bool = Fal
             continue
         lang = langs.get(aid, "en")
         golds = by_art.get(aid, [])
-        gnames = [{g["entity"].casefold(), *(f.casefold() for f in g.get("forms", []))}
+        gnames = [{fold_text(g["entity"]), *(fold_text(f) for f in g.get("forms", []))}
                   for g in golds]
         preds: dict[str, set[str]] = {}
         for m in found.get(aid, []):
@@ -239,8 +240,8 @@ def evaluate_real(gold: Path, docs: Path | None = None, *, only_gold: bool = Fal
             e = linker.get(eid)
             if e.type not in _TYPES:
                 continue
-            names = {e.name.casefold(), *(f.casefold() for f in e.forms()),
-                     *(s.casefold() for s in surfaces)}
+            names = {fold_text(e.name), *(fold_text(f) for f in e.forms()),
+                     *(fold_text(s) for s in surfaces)}
             hits = [i for i, gn in enumerate(gnames) if names & gn]
             t.n_pred += 1
             by_type[e.type].n_pred += 1
@@ -260,13 +261,13 @@ def evaluate_real(gold: Path, docs: Path | None = None, *, only_gold: bool = Fal
                 rep.errors.append(f"MISS {aid} {g['type']} {g['entity']!r} {g.get('forms')}")
             if lang == "hi":
                 cross_n += 1
-                forms = {f.casefold() for f in g.get("forms", [])}
+                forms = {fold_text(f) for f in g.get("forms", [])}
                 ok = False
                 for eid, surfaces in preds.items():
-                    if forms & {x.casefold() for x in surfaces}:
+                    if forms & {fold_text(x) for x in surfaces}:
                         e = linker.get(eid)
-                        if g["entity"].casefold() in {e.name.casefold(),
-                                                      *(f.casefold() for f in e.forms())}:
+                        if fold_text(g["entity"]) in {fold_text(e.name),
+                                                      *(fold_text(f) for f in e.forms())}:
                             ok = True
                 cross_ok += ok
                 if not ok:

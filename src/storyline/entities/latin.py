@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from storyline.entities.latin_split import split_before_role, split_hyphens, split_of
 from storyline.entities.lexicon import (
     FRENCH_TITLES,
     LATIN_COMMON,
@@ -68,11 +68,15 @@ def _low(t: Token) -> str:
     return t.text.lower()
 
 
-def _strip_first(t: Token, titles: frozenset[str], lower_seen: set[str]) -> bool:
+def _strip_first(t: Token, titles: frozenset[str], lower_seen: set[str],
+                 nxt: Token | None = None) -> bool:
     """Whether the first word of a capitalised run is a function or sentence-start word."""
     w = _low(t)
     if w in titles or w in _KEEP:
         return False
+    if (len(t.text) == 1 and "B" <= t.text <= "Z" and nxt is not None and len(nxt.text) == 1
+            and "A" <= nxt.text <= "Z"):
+        return False  # two initials ("Y V Eswar Rao"), not the Spanish "y"
     if t.initial and len(w) > 5 and (w.endswith("ing") or w.endswith("ly")):
         return True  # "Seeing", "Notably"
     return w in LATIN_COMMON or w in LATIN_CONNECTORS or (t.initial and w in lower_seen)
@@ -242,24 +246,6 @@ def _geo_place(words: list[str]) -> bool:
                for p in gazetteer().lookup(" ".join(words)))
 
 
-def _is_word_part(w: str) -> bool:
-    """A word that may stand alone on either side of a hyphen ("India-Europe")."""
-    ix = gazetteer_index()
-    return (w,) in ix.latin or is_surname(w)
-
-
-def _split_hyphens(toks: list[Token], run: list[int]) -> list[list[int]]:
-    """Cut a run at hyphens joining two standalone names ("Mehra-Chandel", "India-Europe")."""
-    out: list[list[int]] = [[run[0]]]
-    for a, b in pairwise(run):
-        if (toks[b].gap_before == "-" and _is_word_part(toks[a].text)
-                and _is_word_part(toks[b].text)):
-            out.append([b])
-        else:
-            out[-1].append(b)
-    return out
-
-
 def _abbrev_joined(toks: list[Token], k: int, titles: frozenset[str]) -> bool:
     """Token k follows an abbreviation ("Sh. Prashant", "S. Venkatesh") on the same line."""
     prev = toks[k - 1]
@@ -332,17 +318,6 @@ def _gazetteer(toks: list[Token], used: list[bool]) -> list[Candidate]:
     return out
 
 
-def _split_of(toks: list[Token], run: list[int]) -> list[list[int]]:
-    """Cut "Harish Chandel of Madhyanchal" at "of" unless the run names an organisation or
-    place by its head ("Ministry of Home Affairs", "Bay of Bengal")."""
-    low = [_low(toks[k]) for k in run]
-    if "of" not in low[1:-1] or low[0] in LATIN_ORG_HEADS | LATIN_PLACE_HEADS or (
-            low[-1] in LATIN_ORG_HEADS | LATIN_PLACE_HEADS):
-        return [run]
-    cut = low.index("of")
-    return [run[:cut], run[cut + 1 :]]
-
-
 def _named_after_place(toks: list[Token], idx: list[int], titles: frozenset[str]) -> bool:
     """A word before a country or city that makes a name of its own ("Air India",
     "Team India"), not a qualifier of the place ("North Delhi") or a person's title."""
@@ -371,8 +346,19 @@ def _org_runs(toks: list[Token], titles: frozenset[str], used: list[bool], lang:
         if len(idx) < 2 or len(idx) > _MAX_NAME:
             continue
         low = [_low(toks[k]) for k in idx]
+        of = low.index("of") if "of" in low[1:-1] else 0
+        if of and (low[of - 1] in LATIN_ORG_HEADS or low[of - 1] in _GOVT_HEADS) and (
+                len(idx) - of - 1 <= 3 and low[-1] not in LATIN_ROLE_HEADS):
+            # "Fasteners Suppliers Association of Ludhiana", "Government of India": the
+            # place is part of the organisation's name
+            out.append(Candidate(idx[0], idx[-1] + 1, "ORG", "head", 3.0, 7))
+            for k in idx:
+                used[k] = True
+            continue
         if low[-1] in _NOT_WHOLE or low[-1] in LATIN_ROLE_HEADS or low[0] in _GOVT_HEADS:
             continue
+        if len(split_of(toks, idx)) > 1:
+            continue  # "Sunil Kumar Aledia of Centre …": a person of an organisation
         if low[-1] in LATIN_ORG_HEADS or (low[0] in LATIN_ORG_HEADS and len(idx) >= 3):
             out.append(Candidate(idx[0], idx[-1] + 1, "ORG", "head", 3.0, 7))
             for k in idx:
@@ -417,13 +403,15 @@ def candidates(text: str, toks: list[Token], lang: str, known: KnownLookup | Non
     out += _gazetteer(toks, used)
     lower_seen = {t.text.lower() for t in toks if not t.deva and t.text[:1].islower()}
     caps_mid = {t.text for t in toks if not t.deva and t.cap and not t.initial}
-    runs = [part for run in _runs(toks, used, titles) for part in _split_hyphens(toks, run)]
-    runs = [part for run in runs for part in _split_of(toks, run)]
+    runs = [part for run in _runs(toks, used, titles) for part in split_hyphens(toks, run)]
+    runs = [part for run in runs for part in split_of(toks, run)]
+    runs = [part for run in runs for part in split_before_role(toks, run, titles)]
     out += _role_nouns(toks)
     for run in runs:
         idx = list(run)
         # leading function words and sentence-initial common words are not names
-        while idx and (_strip_first(toks[idx[0]], titles, lower_seen) or (len(idx) > 1 and (
+        while idx and (_strip_first(toks[idx[0]], titles, lower_seen,
+                                    toks[idx[1]] if len(idx) > 1 else None) or (len(idx) > 1 and (
                 _low(toks[idx[0]]) in _GOVT_HEADS or _low(toks[idx[0]]) in _STRIP_NEVER))):
             idx.pop(0)
         if (len(idx) >= 3 and toks[idx[0]].initial and toks[idx[0]].text not in caps_mid
@@ -442,7 +430,7 @@ def candidates(text: str, toks: list[Token], lang: str, known: KnownLookup | Non
             h = heads[-1]
             mods = idx[:h]
             if all(_low(toks[k]) in LATIN_ROLE_MODIFIERS | LATIN_ROLE_HEADS | LATIN_NEVER
-                   or toks[k].upper for k in mods):
+                   or _low(toks[k]).rstrip(".") in titles or toks[k].upper for k in mods):
                 role = _role_of([toks[k].text for k in idx[: h + 1]])
                 if h == len(idx) - 1:
                     out.append(Candidate(idx[0], idx[-1] + 1, "PERSON", "role", 1.0, 3,
@@ -454,6 +442,11 @@ def candidates(text: str, toks: list[Token], lang: str, known: KnownLookup | Non
         while idx and _low(toks[idx[0]]).rstrip(".") in titles and len(idx) > 1:
             title = toks[idx[0]].text
             idx.pop(0)
+        while title and len(idx) > 1 and _low(toks[idx[0]]) in LATIN_ROLE_HEADS:
+            idx.pop(0)  # "Lt Governor G C Murmu": the rank, then the role, then the name
+        if title and all(_low(toks[k]).rstrip(".") in titles | LATIN_ROLE_HEADS
+                         | LATIN_ROLE_MODIFIERS for k in idx):
+            continue  # "the Lt Governor", "Gen": a title names no one
         if len(idx) > _MAX_NAME:
             continue
         role = role or _role_after(toks, idx[-1] + 1)

@@ -111,6 +111,7 @@ DEVA_PERSON_CUES = word_set("""
 कुलपति रणनीतिकार अभिनेता अभिनेत्री गायक गायिका निर्देशक कप्तान कोच खिलाड़ी बल्लेबाज
 गेंदबाज लेखक कवि वैज्ञानिक अधिकारी पीएम सीएम महापौर मेयर संस्थापक सुप्रीमो मछुआरे मछुआरा
 पत्रकार विश्लेषक चेयरमैन प्रबंध अधिवक्ता वकील सीएमओ उपजिलाधिकारी जेलर प्रमुख
+अधीक्षक सर्जन प्रिंसिपल उपायुक्त चिकित्सक विशेषज्ञ प्रधानाचार्य कुलसचिव
 """)
 # Hindi words that may sit between modifiers and the cue ("केंद्रीय स्वास्थ्य मंत्री").
 DEVA_CUE_MODIFIERS = word_set("""
@@ -155,7 +156,7 @@ pandemic outbreak olympics games cup trophy mission abhiyan yojana scheme act bi
 LATIN_PLACE_HEADS = word_set("""
 pradesh nagar road street marg chowk colony market bazaar island islands river lake hills
 valley bay sea ocean airport station bridge park temple fort gate ghat mandi district
-province crater
+province crater sahib gurdwara
 """)
 # Lower-case words right after a capitalised name that make it a place ("Ganjam district").
 LATIN_PLACE_AFTER = word_set("""
@@ -193,6 +194,11 @@ estado staat gobierno gouvernement regierung nord sud est ouest norte sur este o
 ost north south east west moon luna lune mond sun earth cyclone adg adm asp acp bdo cdo
 cmo dcp dsp sdm ias ips pcs atm lpg cctv opd seeing section article clause chapter i’m i'm
 explained exclusive breaking live updates highlights covid-19: india's indio india's
+baisakhi vaisakhi lohri onam pongal bihu chhath janmashtami muharram easter ramzaan ramadhan
+navaratri gurpurab guru granth sahib khalsa panth jatha raagi ragi hola mohalla nihang
+nihangs maharaj rajasthani bihari kashmiri malayali kannadiga odia assamese haryanvi
+gujaratis punjabis marathis anganwadi ut mnrega mgnrega nrega manrega sop sops pds ig igp
+adgp dg ddg
 indisch indische indischen indien's européen europeo europäisch europäischen européenne
 indienne toulousain
 """)
@@ -243,6 +249,7 @@ DEVA_COMMON = word_set("""
 सीटों सीटें सीट पद दिवसीय दिवस शुरुआत शुरू खत्म बंद खुला खुली जल्द दिनों घंटे घंटों मिनट
 किलोमीटर मीटर रफ्तार तबाही आकलन हिस्से हिस्सा हवाई अड्डे भगवान भरोसे बस्ती महीनों सालों
 हफ्तों वर्षों वार्ता कोष राहत जाने जाना करो सर मै मैं
+देवी बेगम स्वास्थ्य जोन ज़ोन हॉटस्पॉट क्वारंटीन क्वारंटाइन आइसोलेशन कंटेनमेंट क्लस्टर
 """)
 # Everyday Hindi words that are also given names ("light", "hope", "victory"...): a name only
 # after a cue or before a surname, never alone.

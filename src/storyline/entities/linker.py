@@ -300,8 +300,9 @@ class EntityLinker:
                 if g.lex_id and self._entities[i].lex_id not in (None, g.lex_id):
                     continue  # two gazetteer entries are never one entity
                 if (len(m.words) == 1 and not self._single_ok(m.words[0], self._entities[i])
-                        and (m.script != "Latn" or self._entities[i].lex_id)):
-                    continue
+                        and (m.script != "Latn" or self._entities[i].lex_id)
+                        and not (m.evidence == "shape" and self._entities[i].type == "PLACE")):
+                    continue  # (a place-shaped word, "केसरगंज", is distinctive enough)
                 found[i] = max(found.get(i, 0), strength)
         return {i: c for i, c in found.items() if self._compatible(g, self._entities[i])}
 

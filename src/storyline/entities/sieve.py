@@ -27,7 +27,7 @@ from importlib import resources
 import regex
 
 from storyline.entities.keys import name_key
-from storyline.entities.lexicon import LATIN_ORG_HEADS
+from storyline.entities.lexicon import LATIN_ORG_HEADS, LATIN_ROLE_MODIFIERS
 from storyline.entities.mentions import Mention
 from storyline.entities.personal import is_given
 
@@ -47,7 +47,7 @@ _FUNCTION = frozenset(["of", "and", "the", "&", "for", "in", "on", "to", "a", "a
 # Hospital") unless a name word comes with them
 _GENERIC_WORDS = """national state central union district municipal regional general government govt
 civil medical public private local indian international primary community new main city town
-village zonal divisional special senior junior"""
+village zonal divisional special senior junior ut"""
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 _KEEPING_EVIDENCE = frozenset(["gazetteer", "known", "title", "names", "partial"])
 
@@ -78,6 +78,14 @@ def _weak(m: Mention) -> bool:
     return m.lex_id is None and m.evidence not in _KEEPING_EVIDENCE and not m.is_role
 
 
+
+def _joined_org(text: str, prev: Mention, m: Mention) -> Mention:
+    """``prev`` and ``m`` with the text between them, as one organisation."""
+    surface = text[prev.start : m.end]
+    key = " ".join(name_key(tuple(surface.replace("-", " ").split())))
+    return replace(prev, surface=surface, end=m.end, type="ORG", key=key,
+                   evidence="head", lex_id=None, weight=max(prev.weight, 1.5))
+
 def _join(text: str, ms: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in ms:
@@ -89,10 +97,7 @@ def _join(text: str, ms: list[Mention]) -> list[Mention]:
             joins_of = (gap == " of " and low_prev and low_prev[-1] in LATIN_ORG_HEADS
                         and _weak(m) and m.type != "PLACE")
             if (joins_and or joins_of) and _orgish(prev) and not prev.is_role:
-                surface = text[prev.start : m.end]
-                key = " ".join(name_key(tuple(surface.replace("-", " ").split())))
-                out[-1] = replace(prev, surface=surface, end=m.end, type="ORG", key=key,
-                                  evidence="head", lex_id=None, weight=max(prev.weight, 1.5))
+                out[-1] = _joined_org(text, prev, m)
                 continue
         out.append(m)
     return out
@@ -118,9 +123,11 @@ def _generic(m: Mention, common: frozenset[str]) -> bool:
         return True  # "Tenth Sikh", "Sheep Husbandary", "United Cycle": not a person's name
     if all(w in common for w in low):
         return True
-    # an organisation head with only generic/common words before it
+    # an organisation head with only generic/common words before (or after) it
     if m.type == "ORG" and low[-1] in LATIN_ORG_HEADS and len(low) <= 3:
         return all(w in common or w in _GENERIC for w in low[:-1])
+    if m.type == "ORG" and low[0] in LATIN_ORG_HEADS and len(low) <= 3:
+        return all(w in common or w in _GENERIC for w in low[1:])  # "Union Territory"
     return False
 
 
@@ -156,6 +163,9 @@ def _strip_titles(m: Mention, common: frozenset[str]) -> Mention:
                                   or _ACRONYM.fullmatch(words[k])
                                   or words[k].casefold() in common):
         k += 1
+    last = max((n for n, w in enumerate(words[:-2]) if w.casefold().rstrip(".") in _HONORIFICS),
+               default=-1)
+    k = max(k, last + 1)  # "Akal Takht Jathedar Giani Harpreet Singh" → "Harpreet Singh"
     if k == 0:
         return m
     cut = len(" ".join(words[:k])) + 1
@@ -235,9 +245,40 @@ _DEVA_COMMONISH = frozenset(["स्वास्थ्य", "मेडिकल"
                              "सरकारी", "राज्य", "केंद्रीय", "अस्पताल", "कॉलेज", "विभाग"])
 
 
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos].rstrip(" \t\"“‘'(")
+    return not before or before[-1] in ".!?:\n"
+
+
+def _acronym_names(text: str, ms: list[Mention]) -> list[Mention]:
+    """"AIIMS Rishikesh", "MJP Rohilkhand University": an organisation's acronym written
+    right before a place or an organisation is one organisation (its branch or its full
+    name), not two entities."""
+    out: list[Mention] = []
+    for m in ms:
+        prev = out[-1] if out else None
+        if (prev is not None and m.script == "Latn" and prev.script == "Latn"
+                and _ACRONYM.fullmatch(prev.surface) and prev.type in ("ORG", "OTHER")
+                and text[prev.end : m.start] == " " and m.type in ("PLACE", "ORG")
+                and not m.is_role and not _ACRONYM.fullmatch(m.surface)):
+            out[-1] = _joined_org(text, prev, m)
+            continue
+        out.append(m)
+    return out
+
+
+_TITLE_WORD_LIST = """secretary governor commissioner collector minister president chairman
+chief gen lt col capt maj brig justice director principal officer inspector superintendent
+deputy additional joint assistant senior general union state district"""
+_TITLE_WORDS = _HONORIFICS | frozenset(_TITLE_WORD_LIST.split())
+# honorifics that never end a person's name ("Akal Takht Jathedar"); "Kumari" may
+_TITLE_FINAL = frozenset(["jathedar", "giani", "mufti", "maulana", "mahant", "sadhvi",
+                          "acharya", "pandit"])
+
+
 def sieve(text: str, mentions: list[Mention]) -> list[Mention]:
     """The mentions with Latin names joined and common words, products and codes dropped."""
-    ms = _join(text, mentions)
+    ms = _acronym_names(text, _join(text, mentions))
     if "ने" in text:
         ms = sorted([*ms, *_deva_agents(text, ms)], key=lambda m: m.start)
     modifiers = _modifier_acronyms(text, ms)
@@ -252,6 +293,9 @@ def sieve(text: str, mentions: list[Mention]) -> list[Mention]:
         s = m.surface.casefold()
         if s in PRODUCTS or s.removeprefix("the ") in PRODUCTS:
             continue
+        if (m.evidence == "known" and " " not in m.surface and m.surface.casefold() in common
+                and _sentence_start(text, m.start)):
+            continue  # "Compare it against …": a capitalised common word echoing a name
         if m.lex_id is not None or m.evidence in ("gazetteer", "known"):
             out.append(m)
             continue
@@ -259,6 +303,11 @@ def sieve(text: str, mentions: list[Mention]) -> list[Mention]:
             continue
         if m.type == "PERSON":
             m = _strip_titles(m, common_words())
+            low = [w.casefold().rstrip(".") for w in m.surface.split()]
+            if low[-1] in _TITLE_FINAL or all(w in _TITLE_WORDS for w in low):
+                continue  # "Akal Takht Jathedar", "Secretary", "Gen": a title, not a person
+            if len(low) == 1 and low[0] in LATIN_ROLE_MODIFIERS and not is_given(m.surface):
+                continue  # "Secretary Industries & Commerce": a portfolio, not a person
         words = m.surface.split()
         if len(words) == 1 and any(ch.isdigit() for ch in words[0]):
             continue  # FY20, CY20, COVID19: codes, not names
@@ -269,4 +318,21 @@ def sieve(text: str, mentions: list[Mention]) -> list[Mention]:
         if m.type == "OTHER" and m.evidence == "caps" and _place_cue(text, m):
             m = replace(m, type="PLACE", weight=0.7)
         out.append(m)
-    return out
+    return [_with_direction(text, m) for m in out]
+
+
+_DIRECTION = regex.compile(r"(?:North|South|East|West|Central|Northern|Southern|Eastern|Western|"
+                           r"North-East|North-West|South-East|South-West|Northeast) $")
+
+
+def _with_direction(text: str, m: Mention) -> Mention:
+    """"North Karnataka", "South Asia": a compass word right before a place is part of the
+    place's name (the region), not a word of the sentence."""
+    if m.type != "PLACE" or m.script != "Latn":
+        return m
+    d = _DIRECTION.search(text, max(0, m.start - 12), m.start)
+    if d is None or d.end() != m.start:
+        return m
+    surface = text[d.start() : m.end]
+    key = " ".join(name_key(tuple(surface.replace("-", " ").split())))
+    return replace(m, surface=surface, start=d.start(), key=key, lex_id=None)

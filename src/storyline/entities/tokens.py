@@ -18,7 +18,7 @@ from storyline.entities.gazetteer import ENTRIES, LexEntry
 from storyline.entities.keys import deva_acronym
 
 _TOKEN = regex.compile(
-    r"(?P<deva>[\u0900-\u0963\u0971-\u097f]+)"
+    r"(?P<deva>[\u0900-\u0963\u0971-\u097f](?:[\u200c\u200d]?[\u0900-\u0963\u0971-\u097f])*)"
     r"|(?P<word>[\p{L}\p{M}\p{N}]+(?:['’.&][\p{L}\p{M}\p{N}]+)*)"
 )
 # French elision: "l'Inde" -> "Inde" ("D'Souza" keeps its capital D')
@@ -105,7 +105,7 @@ def tokenize(text: str) -> list[Token]:
 def joined(tokens: list[Token], i: int, j: int, *, strict: bool = False) -> bool:
     """Whether tokens i..j-1 form one phrase: only spaces or hyphens between them (and,
     unless ``strict``, the ``&()`` of names such as ``J&K`` and ``JD(U)``)."""
-    allowed = " \u00a0-" if strict else " \u00a0-&()"
+    allowed = " \u00a0\u200c\u200d-" if strict else " \u00a0\u200c\u200d-&()"
     if i < 0 or j > len(tokens):  # a span past either end is not a phrase
         return False
     for k in range(i + 1, j):

@@ -9,7 +9,8 @@ extractors is what the pipeline gives them: repaired and cleaned (:func:`clean_t
 Matching rules (the issue that asked for these numbers states them):
 
 * **entities** — an extracted entity matches a gold one of the same article when its name,
-  an alias or a surface form equals the gold canonical name or a gold form (casefolded).
+  an alias or a surface form equals the gold canonical name or a gold form (casefolded,
+  zero-width joiners and repeated spaces ignored: :func:`fold_text`).
   Precision: extracted (article, entity) pairs of type PERSON/ORG/PLACE that match a gold
   one; recall: gold pairs matched by an extracted one. **Cross-script**: the gold pairs of
   Hindi articles whose extracted entity (found by a Devanagari gold form) also carries the
@@ -96,6 +97,15 @@ def fold_ids(folder: Path, fold: str) -> set[str]:
         raise GoldError(f"{path} not found: folds need the gold's list of articles")
     ids = [x.strip() for x in path.read_text(encoding="utf-8").split() if x.strip()]
     return set(ids[FOLDS.index(fold)::2])
+
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
+
+
+def fold_text(text: str) -> str:
+    """Casefolded, without zero-width characters (invisible joiners in Devanagari copy:
+    ``सावित्री \u200cदेवी`` is ``सावित्री देवी``)."""
+    return " ".join(text.translate(_ZERO_WIDTH).casefold().split())
 
 
 def words(text: str) -> list[str]:

@@ -27,6 +27,7 @@ import regex
 from storyline.entities.gazetteer import ENTRIES
 from storyline.entities.personal import is_given, is_surname
 from storyline.quotes.claim import Claim
+from storyline.quotes.cues import PLURAL_PRONOUNS
 
 __all__ = ["PRONOUN_REACH", "QUOTE_REACH", "carry_speakers"]
 
@@ -36,7 +37,7 @@ _PLACES = frozenset(f.casefold() for e in ENTRIES if e.type == "PLACE"
                      for f in (*(e.latin if e.match_latin else ()), *e.deva))
 
 
-def _is_place(name: str | None) -> bool:
+def is_place(name: str | None) -> bool:
     """A known place: the hand gazetteer, or a one-word town of 100,000+ people (GeoNames)
     that is not also a personal name."""
     if not name:
@@ -73,18 +74,36 @@ def _role_holder(text: str, before: int, role: str) -> tuple[str, int, int] | No
     return best
 
 
-_CAPWORD = r"[A-Z][\w’'.-]*"
+_CAPWORD = r"(?:[A-Z]\.|[A-Z][\w’'-]*)"  # a capitalised word or an initial, never "Nuh."
 
 
 def _full_name(text: str, before: int, word: str) -> tuple[str, int, int] | None:
     """The fuller name an earlier sentence gives a one-word speaker: "Deepa" → "Deepa Cholan",
-    "Jathedar" → "Jathedar Giani Harpreet Singh" (the first such mention)."""
+    "Jathedar" → "Akal Takht Jathedar Giani Harpreet Singh". A name written after the word
+    wins (a title followed by the name), then the longest; names never cross a line or a
+    sentence end, and lead words such as "But" or "The" are not part of them."""
+    from storyline.quotes.cues import TITLE_WORDS
+    from storyline.text.stopwords import LATIN_STOP
+
     w = regex.escape(word)
-    pat = rf"(?<![\w’'-])(?:{w}(?:\s+{_CAPWORD}){{1,4}}|(?:{_CAPWORD}\s+){{1,3}}{w})(?![\w’'-])"
+    pat = (rf"(?<![\w’'.-])(?P<pre>(?:{_CAPWORD}[ \t]+){{0,3}}){w}"
+           rf"(?P<post>(?:[ \t]+{_CAPWORD}){{0,4}})(?![\w’'-])")
+    best: tuple[tuple[bool, int], tuple[str, int, int]] | None = None
     for m in regex.finditer(pat, text[:before]):
-        if m.group(0) != word:
-            return m.group(0), m.start(), m.end()
-    return None
+        a = m.start()
+        for part in m.group("pre").split():
+            if part.lower() not in LATIN_STOP and part.lower().strip(".") not in TITLE_WORDS:
+                break
+            a = text.index(part, a) + len(part)
+            while a < m.end() and text[a] in " \t":
+                a += 1
+        name = text[a : m.end()]
+        if name == word or len(name.split()) < 2:
+            continue
+        key = (bool(m.group("post")), len(name.split()))
+        if best is None or key > best[0]:
+            best = (key, (name, a, m.end()))
+    return best[1] if best is not None else None
 
 
 def _ends_in_title(name: str) -> bool:
@@ -100,7 +119,7 @@ def carry_speakers(claims: list[Claim], text: str | None = None) -> list[Claim]:
     ``text``, a role source ("the DM said") goes to the person named with that role."""
     last: Claim | None = None
     for c in claims:
-        if c.speaker and _is_place(c.speaker) and not c.anonymous:
+        if c.speaker and is_place(c.speaker) and not c.anonymous:
             c.speaker = c.speaker_start = c.speaker_end = None
             c.attribution = "role"
         if c.anonymous:
@@ -114,7 +133,9 @@ def carry_speakers(claims: list[Claim], text: str | None = None) -> list[Claim]:
             recent = last.start if last is not None and c.start - last.end <= PRONOUN_REACH else -1
             if holder is not None and holder[1] > recent:  # the latest of the two is meant
                 c.speaker, c.speaker_start, c.speaker_end = holder
-        if c.speaker is None and last is not None:
+        group_pronoun = c.attribution == "pronoun" and (c.source or "").strip().lower() in (
+            PLURAL_PRONOUNS | {"it"})  # "they"/"it" are never the last person who spoke
+        if c.speaker is None and last is not None and not group_pronoun:
             reach = QUOTE_REACH if c.attribution in ("none", "continuation") else PRONOUN_REACH
             if c.attribution in ("pronoun", "role", "none", "continuation", "anaphora") and (
                 c.start - last.end <= reach

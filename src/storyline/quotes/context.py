@@ -24,7 +24,7 @@ import logging
 import regex
 
 from storyline.quotes.claim import Claim
-from storyline.quotes.cues import words
+from storyline.quotes.cues import PLURAL_PRONOUNS, ROLE_SYNONYMS, words
 from storyline.quotes.spans import Quote, Sentence, Token
 from storyline.quotes.speakers import Mention, Source
 
@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 MIN_EMBEDDED_QUOTE_WORDS = 4  # a quotation inside a reported clause is its own claim from here
 MIN_FRAME_WORDS = 5
+_DETERMINERS = frozenset(["the", "a", "an", "of", "and", "this", "that", "its", "their"])
 _NON_WORD = regex.compile(r"[\W_]+")
 _FIRST_WORD = regex.compile(r"[\p{L}\p{M}]+")
 _FIRST_PERSON = frozenset(
@@ -237,10 +238,21 @@ class Context:
                     claim.group_name, claim.group_start, claim.group_end = self.text[g0:g1], g0, g1
                     if src.group.startswith("close to"):
                         self.note_mention((g0, g1))
+        elif src.kind == "body":
+            claim.attribution = "role"
+            span = self.body_antecedent(src) or src.name
+            if span is not None:
+                self._set_speaker(claim, span)
         elif src.kind == "pronoun":
             claim.attribution = "pronoun"
             prev = self.previous_claim(s.index)
-            if prev is not None:
+            plural = src.head.lower() in PLURAL_PRONOUNS
+            if src.head.lower() == "it" or plural:
+                # "it said" is an organisation, "they said" a group: only a claim right
+                # before can tell who, never the nearest person's name
+                if prev is not None and (prev.anonymous or not plural):
+                    self._copy_who(claim, prev)
+            elif prev is not None:
                 self._copy_who(claim, prev)
             else:
                 m = self.subject_before(s, src.start, quotes=False)
@@ -259,7 +271,9 @@ class Context:
         elif src.kind == "role":
             claim.attribution = "role"
             m = self.role_antecedent(src.role, src.start)
-            if m is not None:
+            prev = self.previous_claim(s.index, max_back=3)
+            recent = prev.speaker_start if prev is not None and prev.speaker_start else -1
+            if m is not None and m.start > recent:  # the latest of the two is meant
                 self._set_speaker(claim, (m.start, m.end))
 
     def _copy_who(self, claim: Claim, prev: Claim) -> None:
@@ -308,7 +322,36 @@ class Context:
                         return m
         return self.subject_before(s, pos, quotes=True)
 
+    def body_antecedent(self, src: Source) -> tuple[int, int] | None:
+        """"the ministry" → the latest earlier "Union Health Ministry": capitalised words
+        ending in the same head. Only for a bare "the <head>" in Latin script."""
+        if src.name is None or not src.head or not src.head.isascii():
+            return None
+        a, b = src.name
+        if " " in self.text[a:b].strip():
+            return None
+        rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}’'])(?:(?:[A-Z][\p{{L}}\p{{M}}’'.&-]*|of|and)\s+){{0,4}}"
+            rf"[A-Z][\p{{L}}\p{{M}}’'.&-]*\s+(?i:{regex.escape(src.head)})(?![\p{{L}}\p{{M}}])"
+        )
+        best: tuple[int, int] | None = None
+        for m in rx.finditer(self.text, 0, src.start):
+            ws = m.group(0).split()
+            while ws and ws[0].lower() in _DETERMINERS:
+                ws = ws[1:]
+            if len(ws) >= 2:
+                best = (m.end() - len(" ".join(ws)), m.end()) if " ".join(ws) == " ".join(
+                    m.group(0).split()[-len(ws):]) and "\n" not in m.group(0) else best
+        return best
+
     def role_antecedent(self, role: str, pos: int) -> Mention | None:
+        for r in (role, *ROLE_SYNONYMS.get(role, ())):
+            m = self._role_antecedent(r, pos)
+            if m is not None:
+                return m
+        return None
+
+    def _role_antecedent(self, role: str, pos: int) -> Mention | None:
         words = role.split()
         best: Mention | None = None
         for k in range(len(words)):

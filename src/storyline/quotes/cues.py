@@ -69,6 +69,10 @@ PARTICIPLES = frozenset(
     """
     )
 )
+# English participles that may take a clause without "that" ("…, adding this will help")
+BARE_PARTICIPLES = frozenset(
+    words("saying adding claiming alleging insisting asserting")
+)
 # opinion verbs: only with an explicit complementiser ("Analysts believe that …")
 _EN_OPINION = frozenset(["believes", "believe", "believed", "thinks", "think", "felt", "feels"])
 
@@ -199,17 +203,30 @@ NON_SOURCE_HEADS = frozenset(
 
 # --------------------------------------------------------------------------- naming
 
+# accusations: "accused the Centre of wasting time" (the rest is the subject's claim)
+ACCUSE_VERBS = frozenset(
+    words(
+        """
+    accused accuses accusing blamed blames blaming criticised criticized criticises
+    criticizes slammed slams faulted acusó acusa acusan accuse accusé accusent
+    """
+    )
+)
 NAMING: dict[str, regex.Pattern[str]] = {
     "en": regex.compile(
         r"\b(?:called|calling|calls|termed|terming|terms|dubbed|dubbing|branded|described|"
-        r"describing|slammed|hailed)\b",
+        r"describing|slammed|slams|hailed|appealed|appealing|appeals|accused|accuses|accusing|"
+        r"blamed|blames|blaming|criticised|criticized|criticises|criticizes|faulted)\b",
         regex.I,
     ),
     "es": regex.compile(
-        r"\b(?:calificó|califica|tildó|llamó|denunció|denuncia|describió)\b", regex.I
+        r"\b(?:calificó|califica|tildó|llamó|denunció|denuncia|describió|acusó|acusa|acusan)\b",
+        regex.I,
     ),
     "fr": regex.compile(
-        r"\b(?:dénonce|dénoncé|qualifie|qualifié|qualifiant|appelle|traite)\b", regex.I
+        r"\b(?:dénonce|dénoncé|qualifie|qualifié|qualifiant|appelle|traite|accuse|accusé|"
+        r"accusent)\b",
+        regex.I,
     ),
     "de": regex.compile(r"\b(?:nannte|nennt|bezeichnete|bezeichnet|kritisierte)\b", regex.I),
 }
@@ -222,17 +239,17 @@ ANON_HEADS: frozenset[str] = frozenset(
     source sources official officials functionary functionaries insider insiders aide aides
     cops policemen
     people person persons leader leaders member members spokesperson spokesman spokeswoman
-    analyst analysts expert experts observer observers authorities authority police
-    administration organisers organizers reports report residents witnesses villagers
+    analyst analysts expert experts observer observers authorities authority
+    organisers organizers reports report residents witnesses villagers
     colleagues associates confidants camp insider diplomats diplomat investigators fuente
     fuentes responsable responsables portavoz autoridades analistas expertos meteorólogos
     vecinos testigos organizadores observadores allegados source sources responsable
     responsables entourage proches porte-parole autorités analystes experts observateurs
     opposition organisateurs témoins habitants Quelle Quellen Kreise Kreisen Behörden
-    Behörde Sprecher Sprecherin Experten Beobachter Polizei Regierungskreisen Insider
+    Behörde Sprecher Sprecherin Experten Beobachter Regierungskreisen Insider
     Anwohner Augenzeugen सूत्र सूत्रों अधिकारी अधिकारियों नेता नेताओं पदाधिकारी पदाधिकारियों
     विश्लेषक विश्लेषकों आयोजक आयोजकों लोग लोगों करीबी करीबियों जानकार जानकारों विशेषज्ञ
-    विशेषज्ञों सदस्य सदस्यों कार्यकर्ता कार्यकर्ताओं कर्मचारी कर्मचारियों प्रशासन पुलिस
+    विशेषज्ञों सदस्य सदस्यों कार्यकर्ता कार्यकर्ताओं कर्मचारी कर्मचारियों
     ग्रामीणों ग्रामीण प्रवक्ता
     """
     )
@@ -259,6 +276,21 @@ INSTITUTION_HEADS = frozenset(
     """
     )
 )
+# the police speak as an institution (an organisation), with or without a determiner
+POLICE_HEADS = frozenset(["police", "policía", "polizei", "police", "polizia", "पुलिस"])
+# short and long forms of the same role, for finding who holds it ("the CM" → "Chief
+# Minister Yogi Adityanath", "सीएम" → "मुख्यमंत्री योगी आदित्यनाथ")
+_ROLE_PAIRS = [
+    ("cm", "chief minister"), ("pm", "prime minister"), ("dm", "district magistrate"),
+    ("sp", "superintendent of police"), ("lg", "lt governor"), ("hod", "head"),
+    ("सीएम", "मुख्यमंत्री"), ("पीएम", "प्रधानमंत्री"), ("डीएम", "जिलाधिकारी"),
+]
+ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {}
+for _a, _b in _ROLE_PAIRS:
+    ROLE_SYNONYMS[_a] = (*ROLE_SYNONYMS.get(_a, ()), _b)
+    ROLE_SYNONYMS[_b] = (*ROLE_SYNONYMS.get(_b, ()), _a)
+# pronouns that stand for a group: never resolved to one person
+PLURAL_PRONOUNS = frozenset(["they", "them", "ellos", "ellas", "ils", "elles", "वे"])
 # definite descriptions that refer back to an earlier anonymous source
 ANAPHOR_HEADS = frozenset(
     """source sources official officials leader functionary insider insiders aide person
@@ -298,7 +330,7 @@ TITLE_WORDS = frozenset(
     श्री श्रीमती डॉ मुख्यमंत्री प्रधानमंत्री मंत्री अध्यक्ष राष्ट्रपति राज्यपाल प्रवक्ता
     रणनीतिकार निदेशक महासचिव सचिव विधायक सांसद आयुक्त कप्तान मछुआरे किसान उपाध्यक्ष
     प्रभारी नेता कमिश्नर कलेक्टर जिलाधिकारी उपायुक्त अधीक्षक निरीक्षक प्राचार्य कुलपति
-    महापौर थानाध्यक्ष एसपी डीएम सीएमओ एसएसपी collector magistrate superintendent
+    महापौर थानाध्यक्ष एसपी डीएम सीएमओ एसएसपी सीएम पीएम डीजीपी collector magistrate superintendent
     inspector principal sp ssp dm dc acp dcp sho cmo ig dgp adg sdm bdo
     epidemiologist virologist scientist economist professor doctor physician surgeon
     researcher lawyer advocate activist""".lower().split()

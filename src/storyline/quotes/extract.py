@@ -12,7 +12,9 @@ handle quotations no rule claimed:
   sentence) continues it: same speaker, ``attribution="continuation"``;
 * any other stand-alone quotation of 4+ words is kept with no speaker
   (``attribution="none"``); shorter unattributed quotations (scare quotes, names such as
-  „Tara“) are not claims.
+  „Tara“) are not claims;
+* a line "claim : Name" / "Name: claim" whose name the article gives elsewhere is that
+  person's claim (:mod:`storyline.quotes.headline`).
 
 Languages other than the five supported give an empty list (logged at debug level).
 """
@@ -28,6 +30,7 @@ from storyline.quotes.carry import carry_speakers
 from storyline.quotes.claim import Claim
 from storyline.quotes.context import MIN_EMBEDDED_QUOTE_WORDS, Context
 from storyline.quotes.cues import SUPPORTED
+from storyline.quotes.headline import headline
 from storyline.quotes.spans import Quote, Sentence, find_quotes, split_sentences, tokenize
 from storyline.quotes.speakers import Source, analyse_latin, collect_mentions, midsentence_caps
 
@@ -131,6 +134,7 @@ def _extract(text: str, lang: str) -> list[Claim]:
                 latin.process(ctx, s, found[k:n], midcaps)
         if s.quotes:
             _leftover_quotes(ctx, s, midcaps)
+        headline(ctx, s)
     ctx.claims.sort(key=lambda c: (c.start, c.end))
     return carry_speakers(ctx.claims, text)
 

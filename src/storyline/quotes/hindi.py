@@ -29,13 +29,28 @@ from storyline.text.stopwords import HINDI_STOP
 
 _HI_POSTPOSITIONS = frozenset(["के", "की", "का", "में", "से", "को", "पर", "ने", "तक"])
 _HI_INSTITUTIONS = frozenset(
-    ["विभाग", "मंत्रालय", "सरकार", "कंपनी", "अदालत", "न्यायालय", "आयोग", "समिति"]
+    ["विभाग", "मंत्रालय", "सरकार", "कंपनी", "अदालत", "न्यायालय", "आयोग", "समिति", "पुलिस",
+     "प्रशासन", "निगम", "बोर्ड", "परिषद"]
 )
+# "मिली जानकारी के अनुसार" (according to information received): no one is named
+_HI_UNNAMED = frozenset(["जानकारी", "सूचना", "खबर", "खबरों"])
 
 _MAX_GAP = 8
 # words right after a speech verb that continue the verb phrase rather than start a claim
 _NOT_A_CLAUSE = frozenset(["था", "थी", "थे", "है", "हैं", "गया", "गई", "गए", "जा", "जाता",
                            "जाती", "और", "तथा", "एवं", "लेकिन", "पर", "तो", "भी", "कि"])
+
+
+_MAX_CONVERB_GAP = 22
+_KI = regex.compile(r"\s*(?:कि|की)(?![\p{L}\p{M}])")
+
+
+def _converb(text: str, gap: list[Token], verb_end: int) -> bool:
+    """"X ने … का स्वागत करते हुए कहा कि …": a long gap is fine when the verb comes right after
+    a converb ("करते हुए", "देते हुए") and opens a "कि" clause."""
+    words = [x for x in gap if x.kind == "w"]
+    return (len(words) >= 2 and words[-1].text in ("हुए", "हुये")
+            and _KI.match(text, verb_end) is not None)
 
 
 def analyse_hindi(text: str, toks: list[Token]) -> Source | None:
@@ -73,7 +88,9 @@ def analyse_hindi(text: str, toks: list[Token]) -> Source | None:
                 gname = (obj[0].start, obj[-1].end)
         return Source("anon", start, end, group=group, group_name=gname, head=h)
     if h in _HI_INSTITUTIONS:
-        return Source("role", start, end, head=h, role=h)
+        return Source("body", start, end, name=(start, end), head=h, role=h)
+    if h in _HI_UNNAMED:
+        return Source("anon", start, end, head=h)
     if "एक" in [t.text for t in words[-3:-1]]:
         # "जुड़े एक वरिष्ठ पत्रकार": an indefinite description, not a name
         pre = words[: max(i for i, t in enumerate(words) if t.text == "एक")]
@@ -206,7 +223,7 @@ def _after_verb(
 def _agent(ctx: Context, s: Sentence, k: int) -> None:
     toks = s.tokens
     t = toks[k]
-    limit = min(len(toks), k + 1 + _MAX_GAP + 3)
+    limit = min(len(toks), k + 1 + _MAX_CONVERB_GAP + 3)
     hi = toks[limit - 1].end if limit > k + 1 else t.end
     for n in range(k + 1, limit):
         if toks[n].kind == "w" and (toks[n].text == "ने" or toks[n].text in cues.HI_AGENT_PRONOUNS):
@@ -223,7 +240,8 @@ def _agent(ctx: Context, s: Sentence, k: int) -> None:
     if m is None:
         return
     gap = [x for x in toks if t.end <= x.start and x.end <= m.start()]
-    if len([x for x in gap if x.kind == "w"]) > _MAX_GAP:
+    n_gap = len([x for x in gap if x.kind == "w"])
+    if n_gap > _MAX_GAP and not (n_gap <= _MAX_CONVERB_GAP and _converb(ctx.text, gap, m.end())):
         return
     src, seg = _source(ctx, s, k)
     if src is None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import regex
 
 from storyline.quotes import cues
+from storyline.quotes.claim import Claim
 from storyline.quotes.context import Context
 from storyline.quotes.phrases import (
     AFTER_PREPS,
@@ -32,6 +33,7 @@ from storyline.quotes.phrases import (
     NOT_A_CLAIM_BEFORE,
     PRO_DROP,
     in_quote,
+    leading_subject,
     np_after,
     np_before,
     subject,
@@ -41,6 +43,8 @@ from storyline.quotes.phrases import (
 from storyline.quotes.spans import Sentence, Token
 from storyline.quotes.speakers import Source, analyse_latin, bare, is_cap
 
+# words after a bare speech verb that start an object or adjunct, not a clause
+_NOT_A_CLAUSE_START = frozenset(["of", "about", "against", "for", "so", "nothing"])
 _OBJECTS = frozenset(
     ["them", "him", "her", "us", "me", "you", "reporters", "journalists", "mediapersons",
      "media", "les", "lui", "leur", "nos"]
@@ -129,8 +133,12 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
                 ctx.add_quote(q, s, src, cue)
                 return
     seg_start = 0
+    copy: Claim | None = None
     if verb in cues.PARTICIPLES:
-        src = subject(ctx, s, i, midcaps)
+        # "X said, adding …": the participle shares the main verb's source
+        copy = next((c for c in reversed(ctx.claims) if c.sentence_start == s.start
+                     and c.start < toks[i].start and (c.speaker or c.anonymous)), None)
+        src = leading_subject(ctx, s, i, midcaps) or subject(ctx, s, i, midcaps)
     else:
         src, seg_start = np_before(ctx, s, i, midcaps)
         if src is None:
@@ -157,6 +165,8 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
             break
         if t.kind == "p" and t.text in ".":
             break
+    if src is not None and _quote_next(ctx, s, j, src, cue):
+        return
     # 3. clause after
     that = cues.THAT[ctx.lang]
     m = None
@@ -172,6 +182,10 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
             m = None
     if m and not in_quote(s, m.start()):
         clause_start = m.end()
+        if copy is not None:
+            ctx.add("reported", clause_start, s.end, s, None, cue, copy_from=copy,
+                    attribution=copy.attribution)
+            return
         if src is None:
             prev = ctx.previous_claim(s.index, max_back=0)
             if prev is not None:  # "…, afirmó X, tras confirmar que …"
@@ -188,10 +202,11 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
             return
         ctx.add_reported(clause_start, s.end, s, src, cue)
         return
-    if src is None:
+    if src is None and copy is None:
         _said_np(ctx, s, i, j, cue, midcaps)
         return
-    if ctx.lang == "en" and verb in cues.BARE_VERBS and j < len(toks):
+    if ctx.lang == "en" and (verb in cues.BARE_VERBS or verb in cues.BARE_PARTICIPLES) and (
+            j < len(toks)):
         start_k: int | None = j
         if verb in ("told", "tells"):
             start_k = _clause_after_told(toks, j)
@@ -201,11 +216,16 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
             if (
                 first.kind == "w"
                 and first.low not in AFTER_PREPS
-                and first.low not in AUX
+                and (first.low not in AUX or first.low in ("this", "last"))
+                and not (verb in cues.BARE_PARTICIPLES and first.low in _NOT_A_CLAUSE_START)
                 and not cues.is_opinion_verb(verb)
                 and len(rest) >= 3
             ):
-                ctx.add_reported(first.start, s.end, s, src, cue)
+                if copy is not None:
+                    ctx.add("reported", first.start, s.end, s, None, cue, copy_from=copy,
+                            attribution=copy.attribution)
+                else:
+                    ctx.add_reported(first.start, s.end, s, src, cue)
                 return
     # 4. inverted: "…, NP said (at …)." / parenthetical "…, he said, …"
     if not _adjunct_only(toks[j:]):
@@ -218,6 +238,27 @@ def _speech(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) 
             ctx.add_reported(s.start, s.end, s, src, cue)  # the sentence goes on
         else:
             ctx.add_reported(s.start, toks[seg_start - 1].start, s, src, cue)
+
+
+def _quote_next(
+    ctx: Context, s: Sentence, j: int, src: Source, cue: tuple[int, int]
+) -> bool:
+    """"Arvind Gaikwad, nodal officer, said. “The man was tested …”": a verb that ends its
+    sentence with nothing said, followed in the same paragraph by a quotation alone."""
+    toks = s.tokens
+    if any(t.kind != "p" for t in toks[j:]) or not any(t.text in ".:" for t in toks[j:]):
+        return False
+    if any(c.sentence_start == s.start for c in ctx.claims):
+        return False
+    if s.index + 1 >= len(ctx.sentences):
+        return False
+    nxt = ctx.sentences[s.index + 1]
+    if nxt.paragraph != s.paragraph or not nxt.quotes:
+        return False
+    q = nxt.quotes[0]
+    if q.start in ctx.used_quotes or not ctx.standalone(nxt, q):
+        return False
+    return ctx.add_quote(q, nxt, src, cue) is not None
 
 
 def _name_right_before(toks: list[Token], i: int) -> Source | None:
@@ -323,10 +364,53 @@ def _according(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str
         return
     if i > 0 and toks[i - 1].text == "," and len(pre) >= 3:
         ctx.add_reported(s.start, toks[i - 1].start, s, src, cue)
+    elif (i > 0 and toks[i - 1].text == "," and after < len(toks) and toks[after].text == ","
+          and len(word_tokens(toks[after:])) >= 3):
+        ctx.add_reported(s.start, s.end, s, src, cue)  # "The panel, according to X, will …"
+
+
+_ACCUSE_PREP = {"en": ("of", "for"), "es": ("de",), "fr": ("de", "d'", "d’")}
+_PASSIVE = frozenset(["was", "were", "been", "being", "is", "are", "be", "fue", "été"])
+
+
+def _accusation(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) -> None:
+    """"X accused the Centre of wasting time", "slammed PM Modi for not spelling out …",
+    "acusó al Gobierno de mentir": what the object is accused of is the subject's claim.
+    Passives ("was accused of") name the accused, not the accuser: skipped."""
+    toks = s.tokens
+    preps = _ACCUSE_PREP.get(ctx.lang)
+    if preps is None or toks[i].low not in cues.ACCUSE_VERBS:
+        return
+    if i > 0 and toks[i - 1].low in _PASSIVE:
+        return
+    for k in range(j + 1, min(len(toks), j + 9)):
+        t = toks[k]
+        if t.kind != "w":
+            if t.text not in "’'-.":
+                return
+            continue
+        if t.low in preps or any(t.low.startswith(p) for p in preps if p.endswith(("'", "’"))):
+            rest = word_tokens(toks[k + 1 :])
+            if len(rest) < 3:
+                return
+            first = rest[0].low
+            verbal = (first.endswith("ing") or first in ("not", "never")) if ctx.lang == "en" \
+                else first.endswith(("ar", "er", "ir", "re"))
+            if not verbal:
+                return
+            src = subject(ctx, s, i, midcaps)
+            if src is not None:
+                ctx.add_reported(rest[0].start, s.end, s, src, (toks[i].start, toks[j - 1].end))
+            return
+        if t.low in ("that", "and", "but", "who", "which"):
+            return
 
 
 def _naming(ctx: Context, s: Sentence, i: int, j: int, midcaps: frozenset[str]) -> None:
     toks = s.tokens
+    if toks[i].low in cues.ACCUSE_VERBS:
+        _accusation(ctx, s, i, j, midcaps)
+        return
     for k in range(j, min(len(toks), j + 7)):
         t = toks[k]
         if t.kind == "q" and t.quote is not None:

@@ -192,8 +192,9 @@ def np_before(
     if k > 0 and _starts_lower(toks[a:b]):
         pa, pb = segs[k - 1]
         prev = word_tokens(_strip_paren(toks[pa:pb]))
-        if prev and len(prev) <= 6 and is_cap(prev[-1]) and is_cap(prev[0]):
-            a, b = pa, pb
+        if prev and is_cap(prev[-1]) and is_cap(prev[0]) and (
+                len(prev) <= 6 or (len(prev) <= 10 and is_cap(prev[-2]))):
+            a, b = pa, pb  # "SGPC member Amarjeet Singh Chawla, also present there, said"
     seg = toks[a:b]
     cut = 0
     for n, t in enumerate(seg):
@@ -246,6 +247,10 @@ def np_after(
             return Source("named", seg[0].start, seg[-1].end, name=name), b
     a, b = segs[0]
     seg = toks[a:b]
+    rel = next((m for m, t in enumerate(seg) if m and t.kind == "w"
+                and t.low in ("who", "whose", "which")), None)
+    if rel is not None:
+        seg = seg[:rel]  # "tweeted spokesperson Rohit Kansal who also is …"
     # a leading adjunct ("desde Bengaluru la directora…"): skip preposition + name
     if seg and seg[0].kind == "w" and seg[0].low in AFTER_PREPS:
         n = 1
@@ -296,3 +301,49 @@ def subject(ctx: Context, s: Sentence, i: int, midcaps: frozenset[str]) -> Sourc
     if any(is_cap(t) for t in run):
         return analyse_latin(ctx.text, run, ctx.lang, midcaps)
     return src
+
+
+_INTRO_STARTS = frozenset(words("""
+    in on at after before during with amid following given despite since while as for
+    addressing speaking extending touching talking responding reacting briefing welcoming
+    """))
+
+
+def leading_subject(
+    ctx: Context, s: Sentence, i: int, midcaps: frozenset[str]
+) -> Source | None:
+    """The subject at the start of the sentence, for a participle after the main clause
+    ("Chief Minister Yogi Adityanath on Tuesday welcomed …, saying …"): the capitalised
+    noun phrase that opens the sentence, after an introductory phrase ("Extending support
+    to …, the Congress slammed …") and leading adverbs. None when the sentence does not
+    open with one (the caller falls back to :func:`subject`)."""
+    toks = s.tokens[:i]
+    k = 0
+    kicker = next((n for n, t in enumerate(toks[:8]) if t.kind == "p" and t.text == ":"), None)
+    if kicker is not None:  # "Coronavirus (COVID-19): Opposition parties …"
+        toks = toks[kicker + 1 :]
+    ws = [t for t in toks if t.kind == "w"]
+    if ws and ws[0].low in _INTRO_STARTS:
+        comma = next((n for n, t in enumerate(toks) if t.kind == "p" and t.text == ","), None)
+        if comma is None:
+            return None
+        k = comma + 1
+    run: list[Token] = []
+    for t in toks[k:]:
+        if t.kind != "w":
+            if run or t.kind == "q":
+                break
+            continue
+        b = bare(t.text)
+        if not run and b in LEAD_ADV:
+            continue
+        if is_cap(t) or b in cues.TITLE_WORDS or (not run and b in cues.DEFINITE):
+            run.append(t)
+        else:
+            if run and b in cues.ANON_HEADS_LOWER | cues.INSTITUTION_HEADS:
+                run.append(t)  # "Opposition parties", "The Uttar Pradesh government"
+            break
+    if not any(is_cap(t) for t in run):
+        return None
+    src = analyse_latin(ctx.text, run, ctx.lang, midcaps)
+    return src if src is not None and src.kind != "document" else None

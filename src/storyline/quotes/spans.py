@@ -22,7 +22,12 @@ import regex
 
 from storyline.quotes.cues import words
 
-_OPEN_CLOSE = {"“": "”", "«": "»", "„": "“”", "‹": "›", "「": "」", "『": "』"}
+# closing marks per opening mark; “…’’ and “…'' (two apostrophes for a closing double quote)
+# are common in Indian and typewriter-style English copy
+_OPEN_CLOSE: dict[str, tuple[str, ...]] = {
+    "“": ("”", "’’", "''"), "«": ("»",), "„": ("“", "”"), "‹": ("›",), "「": ("」",),
+    "『": ("』",),
+}
 _LETTER = regex.compile(r"[\p{L}\p{M}\p{N}]")
 _MAX_SINGLE = 400
 
@@ -112,8 +117,8 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _mk(text: str, a: int, b: int, closed: bool) -> Quote:
-    ia, ib = _trim(text, a + 1, b - 1 if closed else b)
+def _mk(text: str, a: int, b: int, closed: bool, width: int = 1) -> Quote:
+    ia, ib = _trim(text, a + 1, b - width if closed else b)
     return Quote(a, b, ia, ib, closed)
 
 
@@ -130,23 +135,24 @@ def _double_quotes(text: str, lo: int, hi: int) -> list[Quote]:
             break
         i = m.start()
         ch = text[i]
-        closers = None
+        closers: tuple[str, ...] | None = None
         if ch in _OPEN_CLOSE:
             closers = _OPEN_CLOSE[ch]
         elif ch == '"':
-            closers = '"'
+            closers = ('"',)
         elif ch == "”" and (i == lo or text[i - 1].isspace()) and _is_letter(text[i + 1 : i + 2]):
-            closers = "”"  # typographically wrong opener
+            closers = ("”", "’’")  # typographically wrong opener
         elif ch == "»" and _is_letter(text[i + 1 : i + 2]) and "«" in text[i + 1 : hi]:
-            closers = "«"  # German/Danish »…«
+            closers = ("«",)  # German/Danish »…«
         if closers is None:
             i += 1
             continue
-        j = min((k for k in (text.find(c, i + 1, hi) for c in closers) if k >= 0), default=-1)
+        found = [(k, len(c)) for c in closers if (k := text.find(c, i + 1, hi)) >= 0]
+        j, width = min(found) if found else (-1, 1)
         if j >= 0:
             if j > i + 1:
-                out.append(_mk(text, i, j + 1, True))
-            i = j + 1
+                out.append(_mk(text, i, j + width, True, width))
+            i = j + width
         else:
             if _is_letter(text[i + 1 : i + 2]) or text[i + 1 : i + 2] == " ":
                 out.append(_mk(text, i, hi, False))

@@ -11,8 +11,11 @@ classified as one of:
   comes from "close to X" (→ "close to X"), a modifier "in/at/of/from X" that holds a name or
   an organisation noun (→ "Madhyanchal government"), or a premodifier ("LVP sources" →
   "LVP", "एलवीपी के एक वरिष्ठ नेता" → "एलवीपी");
-* ``pronoun`` ("he", "उन्होंने"), ``role`` (a title alone: "the strategist",
-  "प्रधानमंत्री") or ``anaphor`` ("the source", "the leader"), resolved by the extractor.
+* ``pronoun`` ("he", "उन्होंने", "it"), ``role`` (a title alone: "the strategist",
+  "प्रधानमंत्री") or ``anaphor`` ("the source", "the leader"), resolved by the extractor;
+* ``body`` — an institution named by a common noun ("the ministry", "The Uttar Pradesh
+  government", "police", "उच्च न्यायालय"): the organisation an earlier sentence names with
+  that head ("Union Health Ministry"), else the phrase itself; never a person.
 
 Person mentions (for pronouns) are capitalised runs of two or more name words without
 organisation/place words ("Ravi Mehra", "Dr. Anjali Rao" → "Anjali Rao"),
@@ -83,7 +86,7 @@ class Mention:
 class Source:
     """A classified source phrase (see the module docstring); offsets into the text."""
 
-    kind: str  # named | anon | pronoun | role | anaphor | document
+    kind: str  # named | anon | pronoun | role | body | anaphor | document
     start: int
     end: int
     name: tuple[int, int] | None = None
@@ -247,6 +250,15 @@ def _cap_run(toks: list[Token]) -> list[Token]:
     return best
 
 
+def _body(hw: list[Token], start: int, end: int, head: str) -> Source:
+    """An institution named by a common noun ("the ministry", "The Uttar Pradesh
+    government", "police"): its words without the determiner are its name."""
+    n = 0
+    while n < len(hw) - 1 and bare(hw[n].text) in cues.DEFINITE | _DE_ARTICLES:
+        n += 1
+    return Source("body", start, end, name=(hw[n].start, hw[-1].end), head=head, role=head)
+
+
 def analyse_latin(
     text: str, toks: list[Token], lang: str, midcaps: frozenset[str]
 ) -> Source | None:
@@ -260,8 +272,9 @@ def analyse_latin(
     if not words or len(words) > 14:
         return None
     start, end = toks[0].start, toks[-1].end
-    if len(words) == 1 and words[0].low in cues.ALL_PRONOUNS:
-        return Source("pronoun", start, end, head=words[0].low)
+    if len(words) == 1 and (words[0].low in cues.ALL_PRONOUNS or (
+            lang == "en" and words[0].low == "it")):
+        return Source("pronoun", start, end, head=words[0].low)  # "it said": an organisation
     k = _postmod_index(toks, lang)
     head_part, mod = toks[:k], toks[k:]
     hw = _words(head_part)
@@ -284,12 +297,14 @@ def analyse_latin(
         return None
     if hb in cues.DOCUMENT_HEADS and hb not in cues.ANON_HEADS_LOWER:
         return Source("document", start, end, head=hb)
+    if hb in cues.POLICE_HEADS and not _INDEFINITE & {bare(t.text) for t in hw}:
+        return _body(hw, start, end, hb)  # "police said", "la policía", "die Polizei"
     if (
         len(hw) == 2
         and bare(hw[0].text) in cues.DEFINITE | _DE_ARTICLES
         and hb in cues.INSTITUTION_HEADS
     ):
-        return Source("role", start, end, head=hb, role=hb)  # "el Gobierno", "die Regierung"
+        return _body(hw, start, end, hb)  # "el Gobierno", "die Regierung"
     if lang == "de" and bare(hw[0].text) in _INDEFINITE and not _acronym(head):
         group, gname, _ = _group_from_postmod(text, mod)
         return Source("anon", start, end, group=group, group_name=gname, head=hb)
@@ -300,7 +315,11 @@ def analyse_latin(
         return Source("role", start, end, head=hb, role=hb)
     is_name_head = is_cap(head) and (_acronym(head) or hb not in cues.ANON_HEADS_LOWER)
     if is_name_head and hb not in cues.TITLE_WORDS:
-        run = trim_name(_cap_run(hw), lang)
+        run = _cap_run(hw)
+        if not run or bare(run[-1].text) not in _NON_PERSON:
+            run = trim_name(run, lang)  # "Union Health Ministry" keeps "Union"
+        while len(run) > 1 and bare(run[0].text) in LATIN_STOP:
+            run = run[1:]
         if run and len(mod) >= 2 and mod[0].low in ("of", "de", "for") and is_cap(mod[1]):
             org = [mod[0]]  # "University of California", "Ministry of Home Affairs"
             for t in mod[1:]:
@@ -362,7 +381,7 @@ def analyse_latin(
     if hb in cues.DOCUMENT_HEADS and (definite or len(hw) == 1):
         return Source("document", start, end, head=hb)
     if definite and hb in cues.INSTITUTION_HEADS and not mod:
-        return Source("role", hw[0].start, end, head=hb, role=hb)
+        return _body(hw, hw[0].start, end, hb)  # "the ministry", "the Karnataka government"
     determined = indefinite or definite or bare(hw[0].text) in _QUANT
     if hb not in cues.ANON_HEADS_LOWER and (
         not determined or hb in LATIN_STOP or hb.endswith("ly") or len(hw) > 6
@@ -415,6 +434,14 @@ def collect_mentions(text: str, sentences: list[Sentence], lang: str) -> list[Me
         run = _word_tokens(text, m.start(), m.end())
         if len(run) < 2:
             continue
+        for n in range(len(run) - 1, 0, -1):
+            # "UT’s Lt Governor G C Murmu": the name after a possessive or a title inside
+            # the run
+            b = bare(run[n - 1].text)
+            if _POSSESSIVE.search(run[n - 1].text) or b.rstrip(".") in cues.TITLE_WORDS:
+                if len(run) - n >= 2:
+                    run = run[n:]
+                break
         r = trim_name(run, lang)
         names = [x for x in r if _namey(x) or (len(x.text) == 2 and x.text.endswith("."))]
         if (
