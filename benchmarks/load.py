@@ -201,6 +201,22 @@ def build(
     return meta
 
 
+def digests(db: Path, encoder: str) -> None:
+    """Store the story digests the build did not (it drives the engine directly): what
+    ``storyline ingest`` does after every ingest; nothing when they are current."""
+    import storyline
+
+    sl = storyline.open(str(db), encoder=encoder)
+    try:
+        t0 = time.process_time()
+        rep = sl.refresh_digests()
+        print(f"digests: {rep.summaries} story summaries and {rep.events} events' conflicts "
+              f"computed ({rep.stories} live stories) in {rep.seconds:.1f} s "
+              f"({time.process_time() - t0:.1f} s CPU)")
+    finally:
+        sl.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -211,8 +227,8 @@ TARGETS = {"/ (story list page)": 150, "/stories/{id}": 150, "/api/stories": 150
            "/api/search?q=": 300, "/search?q= (page)": 300}  # p95 ms at 8 clients (issue 9)
 
 
-def start_server(db: Path, encoder: str, port: int, log: Path,
-                 serial: bool = False, search_cache: bool = True) -> subprocess.Popen[bytes]:
+def start_server(db: Path, encoder: str, port: int, log: Path, serial: bool = False,
+                 search_cache: bool = True, workers: int = 1) -> subprocess.Popen[bytes]:
     env = dict(os.environ, STORYLINE_WEB_SERIAL="1" if serial else "0")
     if not search_cache:  # every search computed afresh (no result kept per store version)
         env["STORYLINE_SEARCH_CACHE"] = "0"
@@ -220,6 +236,7 @@ def start_server(db: Path, encoder: str, port: int, log: Path,
         sys.executable, "-c", "from storyline.cli import main; main()",
         "--db", str(db), "--encoder", encoder,
         "serve", "--read-only", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers),
     ]  # fmt: skip
     with log.open("wb") as fh:
         return subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
@@ -304,13 +321,33 @@ async def drive(client: Any, urls: list[str], concurrency: int) -> dict[str, Any
     }
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process has used so far, all its threads (Linux)."""
+def _stat(pid: int) -> list[str] | None:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
+        return None
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process and its descendants (``--workers``: the worker
+    processes) have used so far, all their threads (Linux)."""
+    if _stat(pid) is None:
         return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit() and (f := _stat(int(d.name))) is not None:
+            parent[int(d.name)] = int(f[1])
+    tree, added = {pid}, True
+    while added:
+        more = {p for p, pp in parent.items() if pp in tree} - tree
+        tree |= more
+        added = bool(more)
+    total = 0.0
+    for p in tree:
+        f = _stat(p)
+        if f is not None:
+            total += (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 async def load_test(base: str, args: argparse.Namespace,
@@ -373,6 +410,10 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-search-cache", action="store_true",
                     help="serve with STORYLINE_SEARCH_CACHE=0 (repeated queries computed again)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="server processes (storyline serve --workers)")
+    ap.add_argument("--no-digests", action="store_true",
+                    help="serve without storing story digests first (pages compute them)")
     ap.add_argument("--compare-serial", action="store_true",
                     help="run the load twice: as served, and with every read under one lock")
     args = ap.parse_args()
@@ -399,6 +440,8 @@ def main() -> int:
               "semantic/hybrid search here is not e5-quality and embeds no query with a model")
     if args.build_only:
         return 0
+    if not args.no_digests:
+        digests(db, args.encoder)
     modes = [False, True] if args.compare_serial else [False]
     tables: dict[bool, list[tuple[str, dict[str, Any]]]] = {}
     for serial in modes:
@@ -421,13 +464,15 @@ def serve_and_load(db: Path, args: argparse.Namespace,
                    serial: bool) -> list[tuple[str, dict[str, Any]]]:
     port = free_port()
     log = Path(tempfile.gettempdir()) / f"storyline-load-server-{port}.log"
-    proc = start_server(db, args.encoder, port, log, serial, not args.no_search_cache)
+    proc = start_server(db, args.encoder, port, log, serial, not args.no_search_cache,
+                        args.workers)
     base = f"http://127.0.0.1:{port}"
     try:
         asyncio.run(wait_ready(base, proc))
         print(
             f"load{' (SERIAL: every read under one lock)' if serial else ''}: concurrency "
-            f"{args.concurrency}, {args.requests} requests per group, search mode {args.mode}"
+            f"{args.concurrency}, {args.requests} requests per group, search mode {args.mode}, "
+            f"{args.workers} server process{'es' if args.workers > 1 else ''}"
             f"{', search cache OFF' if args.no_search_cache else ''}, "
             f"load average {os.getloadavg()[0]:.1f}, server log {log}"
         )

@@ -736,3 +736,33 @@ def test_watchlists_and_alerts(store: Store) -> None:
     assert store.delete_watch("kishor") and not store.delete_watch("kishor")
     assert store.get_watch("kishor") is None and store.list_alerts("kishor") == []
     assert len(store.list_alerts("a-query")) == 1
+
+
+# -- derived views (story digests) -------------------------------------------------------------
+
+
+def test_derived_values(store: Store) -> None:
+    assert store.get_derived("story-summary", ["s1"]) == {}
+    value = {"sentences": [{"text": "मुंबई में बारिश", "start": 0}], "n": 2, "x": None}
+    store.put_derived("story-summary", {"s1": ("fp1", value), "s2": ("fp2", [])})
+    store.put_derived("event-conflicts", {"s1": ("other", [1])})  # kinds are separate
+    got = store.get_derived("story-summary", ["s1", "s2", "s3"])
+    assert got == {"s1": ("fp1", value), "s2": ("fp2", [])}
+    got["s1"][1]["n"] = 99  # a fresh object on every read
+    assert store.get_derived("story-summary", ["s1"])["s1"][1]["n"] == 2
+    assert store.derived_fingerprints("story-summary") == {"s1": "fp1", "s2": "fp2"}
+    store.put_derived("story-summary", {"s1": ("fp1b", {"n": 3}), "s2": None})
+    assert store.get_derived("story-summary", ["s1", "s2"]) == {"s1": ("fp1b", {"n": 3})}
+    assert store.derived_fingerprints("event-conflicts") == {"s1": "other"}
+    many = {f"s{i}": (f"f{i}", i) for i in range(1200)}  # more than one IN (...) query
+    store.put_derived("k", many)
+    assert store.get_derived("k", many) == many
+
+
+def test_sqlite_derived_values_persist(tmp_path: Path) -> None:
+    s = SQLiteStore(tmp_path / "d.db")
+    s.put_derived("story-summary", {"s1": ("fp", {"a": [1, 2]})})
+    s.close()
+    s = SQLiteStore(tmp_path / "d.db")
+    assert s.get_derived("story-summary", ["s1"]) == {"s1": ("fp", {"a": [1, 2]})}
+    s.close()

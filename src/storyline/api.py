@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, cast
 
+from storyline import digest
 from storyline.api_people import PeopleAPI
 from storyline.cluster.features import day_number, day_to_iso
 from storyline.cluster.model import ClusterModel
@@ -61,6 +62,9 @@ class Storyline(PeopleAPI):
         self._view_lock = threading.Lock()
         #: run the watchlists after each ingest that added articles (webhooks included)
         self.watch_after_ingest = True
+        #: after each ingest that added articles, store the changed stories' digests
+        #: (summaries, claim conflicts: storyline.digest), so their pages read them
+        self.digests_after_ingest = True
         self.watch_delivery = Delivery()
         #: the clustering model new engines use (None: the shipped one); see storyline.config
         self.cluster_model: ClusterModel | None = None
@@ -97,6 +101,12 @@ class Storyline(PeopleAPI):
             paths = [paths]
         return self._ingest(iter_inputs(paths), progress, workers)
 
+    def refresh_digests(self, *, force: bool = False) -> digest.DigestReport:
+        """Compute the summaries and claim conflicts of the stories and events changed since
+        the last refresh (every one with ``force``) and keep them in the store, so that
+        their pages read them (see :mod:`storyline.digest`). Ingests do it."""
+        return digest.refresh(self, force=force)
+
     def ingest_stream(
         self, stream: BinaryIO, *, name: str = "<stdin>", workers: int | None = None
     ) -> IngestReport:
@@ -118,6 +128,11 @@ class Storyline(PeopleAPI):
                 raise StorylineError(f"workers must be 0 or more, not {workers}")
             self.engine.workers = workers
         report = self.engine.ingest(docs, progress=progress)
+        if report.accepted and self.digests_after_ingest and self.store.keeps_derived:
+            try:  # the costly parts of the changed stories' pages, computed once here
+                report.timings["digests"] = self.refresh_digests().seconds
+            except StorylineError:  # the ingest is committed; pages compute them on read
+                log.exception("story digests after ingest failed")
         if report.accepted and self.watch_after_ingest and self.store.list_watches():
             try:
                 self.run_watches()
@@ -390,6 +405,9 @@ class Storyline(PeopleAPI):
                 f"no live event or story {ref!r}: `storyline events` and `storyline stories` "
                 "list them"
             )
+        timeline = self.timeline(st.id)
+        if lang is None:  # the one stored with the story's digest, when current
+            return digest.story_summary(self, st, timeline)
         parts = [
             StoryPart(
                 event_id=t.event.id,
@@ -398,7 +416,7 @@ class Storyline(PeopleAPI):
                 date_is_estimate=t.is_estimate,
                 articles=t.articles,
             )
-            for t in self.timeline(st.id)
+            for t in timeline
         ]
         return summarize_story(self.store, st, parts, lang=lang)
 

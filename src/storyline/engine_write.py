@@ -118,6 +118,12 @@ class BatchWriter:
                 self.store.set_meta("encoder", self.encoder.name)
             if articles and self.store.get_meta("cluster_model") != self.model.version:
                 self.store.set_meta("cluster_model", self.model.version)
+            new_outlets = {
+                fold_outlet(a.source_name) for a in articles if a.source_name
+            } - self._outlets()
+            if new_outlets:  # outlets are not what a story is about (story titles skip them)
+                self._outlet_names = self._outlets() | new_outlets
+                self.store.set_meta(OUTLETS_META, sorted(self._outlet_names)[-MAX_OUTLETS:])
             undated_now = [
                 a.id for a in articles if publication_day(a)[0] is None or publication_day(a)[1] > 2
             ]
@@ -216,5 +222,33 @@ class BatchWriter:
         )
 
     def _entity_name(self, entity_id: str) -> tuple[str, str] | None:
+        """(name, type) of an entity for story titles; None for the outlets that publish the
+        articles ("The Times of India" is named in its own bylines, not a storyline's actor)."""
         row = self.store.get_entity(entity_id)
-        return (str(row.get("name") or ""), str(row.get("type") or "")) if row else None
+        if not row:
+            return None
+        name = str(row.get("name") or "")
+        if fold_outlet(name) in self._outlets():
+            return None
+        return (name, str(row.get("type") or ""))
+
+    def _outlets(self) -> set[str]:
+        names: set[str] | None = getattr(self, "_outlet_names", None)
+        if names is None:
+            names = self._outlet_names = {
+                str(x) for x in self.store.get_meta(OUTLETS_META) or []
+            }
+        return names
+
+
+OUTLETS_META = "outlets"  # folded names of the outlets seen (the articles' ``source``)
+MAX_OUTLETS = 5000
+
+
+def fold_outlet(name: str) -> str:
+    """An outlet's name as compared: casefolded, without a leading "the" and punctuation
+    ("The Times of India", "times of india" and "Times of India." are one outlet)."""
+    words = "".join(c if c.isalnum() else " " for c in name.casefold()).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)

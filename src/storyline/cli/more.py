@@ -270,10 +270,17 @@ def eval_pairs(obj: Ctx, data: str, limit: int | None, as_json: bool) -> None:
     show_default=True,
     help="Run the watchlists every so many seconds (0: only after ingests).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes (each serves requests side by side; a file or PostgreSQL store).",
+)
 @click.pass_obj
 def serve(
     obj: Ctx, host: str, port: int, token: str | None, read_only: bool, max_body_mb: float,
-    watch_every: float,
+    watch_every: float, workers: int,
 ) -> None:
     """Serve the web UI, the REST API (/api, docs at /docs) and Atom feeds (/feeds).
 
@@ -282,6 +289,7 @@ def serve(
       storyline serve                       # http://127.0.0.1:8000/
       STORYLINE_TOKEN=$(openssl rand -hex 24) storyline serve --host 0.0.0.0
       storyline serve --host 0.0.0.0 --read-only
+      storyline serve --workers 2           # two processes: both cores serve requests
     """
     from storyline.web import check_bind
     from storyline.web import serve as run_server
@@ -289,14 +297,27 @@ def serve(
     level = logging.getLogger().getEffectiveLevel()
     with _errors():
         check_bind(host, token=token, read_only=read_only)
-        sl = obj.sl
+        sl = obj.sl  # opened (and migrated) once here, before any worker opens it
         shown = f"[{host}]" if ":" in host else host
         writes = "off" if read_only else "need the token" if token else "open to this machine"
+        procs = f", {workers} worker processes" if workers > 1 else ""
         click.echo(
             f"storyline {__version__}: serving {obj.db} on http://{shown}:{port}/ "
-            f"(API docs /docs; writes {writes}); Ctrl-C stops",
+            f"(API docs /docs; writes {writes}{procs}); Ctrl-C stops",
             err=True,
         )
+        if workers > 1:
+            from storyline.web.multi import serve_workers
+
+            serve_workers(
+                str(obj.db), obj.encoder, workers=workers,
+                config_path=str(obj.config.path) if obj.config.path else None, host=host,
+                port=port, token=token, read_only=read_only,
+                max_body=int(max_body_mb * 1024 * 1024),
+                log_level="debug" if level <= logging.DEBUG else "info",
+                watch_every=watch_every,
+            )  # fmt: skip
+            return
         run_server(
             sl,
             host=host,

@@ -78,6 +78,14 @@ def _weak(m: Mention) -> bool:
     return m.lex_id is None and m.evidence not in _KEEPING_EVIDENCE and not m.is_role
 
 
+
+def _joined_org(text: str, prev: Mention, m: Mention) -> Mention:
+    """``prev`` and ``m`` with the text between them, as one organisation."""
+    surface = text[prev.start : m.end]
+    key = " ".join(name_key(tuple(surface.replace("-", " ").split())))
+    return replace(prev, surface=surface, end=m.end, type="ORG", key=key,
+                   evidence="head", lex_id=None, weight=max(prev.weight, 1.5))
+
 def _join(text: str, ms: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in ms:
@@ -89,10 +97,7 @@ def _join(text: str, ms: list[Mention]) -> list[Mention]:
             joins_of = (gap == " of " and low_prev and low_prev[-1] in LATIN_ORG_HEADS
                         and _weak(m) and m.type != "PLACE")
             if (joins_and or joins_of) and _orgish(prev) and not prev.is_role:
-                surface = text[prev.start : m.end]
-                key = " ".join(name_key(tuple(surface.replace("-", " ").split())))
-                out[-1] = replace(prev, surface=surface, end=m.end, type="ORG", key=key,
-                                  evidence="head", lex_id=None, weight=max(prev.weight, 1.5))
+                out[-1] = _joined_org(text, prev, m)
                 continue
         out.append(m)
     return out
@@ -256,10 +261,7 @@ def _acronym_names(text: str, ms: list[Mention]) -> list[Mention]:
                 and _ACRONYM.fullmatch(prev.surface) and prev.type in ("ORG", "OTHER")
                 and text[prev.end : m.start] == " " and m.type in ("PLACE", "ORG")
                 and not m.is_role and not _ACRONYM.fullmatch(m.surface)):
-            surface = text[prev.start : m.end]
-            key = " ".join(name_key(tuple(surface.replace("-", " ").split())))
-            out[-1] = replace(prev, surface=surface, end=m.end, type="ORG", key=key,
-                              evidence="head", lex_id=None, weight=max(prev.weight, 1.5))
+            out[-1] = _joined_org(text, prev, m)
             continue
         out.append(m)
     return out

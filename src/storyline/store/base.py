@@ -13,7 +13,8 @@ atomic (all or nothing) so that a killed process leaves a consistent store. Nest
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,9 @@ class Store(abc.ABC):
 
     #: file backing the store (None for in-memory stores)
     path: Path | None = None
+    #: derived values (:meth:`put_derived`) last as long as the store: worth computing after
+    #: an ingest (the default keeps them in this process only, lost when a batch job ends)
+    keeps_derived: bool = False
 
     # -- lifecycle -------------------------------------------------------------------------
     @abc.abstractmethod
@@ -356,3 +360,35 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def set_alert_delivery(self, seq: int, delivery: dict[str, Any]) -> None:
         """Record the webhook delivery (status and log of attempts) of an alert."""
+
+    # -- derived views (story digests: storyline.digest) -----------------------------------
+    def get_derived(self, kind: str, refs: Iterable[str]) -> dict[str, tuple[str, Any]]:
+        """Stored derived values of ``refs`` (a story's summary, an event's conflicts):
+        ``{ref: (fingerprint, value)}``, refs without one left out. A reader uses a value only
+        when its fingerprint is that of the data it would compute it from now. This default
+        keeps them in the process (a backend without a table for them); a fresh object on
+        every read."""
+        rows = self._derived_rows()
+        out: dict[str, tuple[str, Any]] = {}
+        for ref in refs:
+            hit = rows.get((kind, ref))
+            if hit is not None:
+                out[ref] = (hit[0], json.loads(hit[1]))
+        return out
+
+    def put_derived(self, kind: str, items: Mapping[str, tuple[str, Any] | None]) -> None:
+        """Store ``(fingerprint, JSON-compatible value)`` per ref; ``None`` forgets the ref's."""
+        rows = self._derived_rows()
+        for ref, item in items.items():
+            if item is None:
+                rows.pop((kind, ref), None)
+            else:
+                rows[(kind, ref)] = (item[0], json.dumps(item[1], ensure_ascii=False))
+
+    def derived_fingerprints(self, kind: str) -> dict[str, str]:
+        """The fingerprint of every stored value of ``kind``, by ref (values not read)."""
+        return {ref: fp for (k, ref), (fp, _) in self._derived_rows().items() if k == kind}
+
+    def _derived_rows(self) -> dict[tuple[str, str], tuple[str, str]]:
+        rows: dict[tuple[str, str], tuple[str, str]] = self.__dict__.setdefault("_derived", {})
+        return rows

@@ -105,6 +105,7 @@ class MemoryStore(MemoryEntityTables, MemoryWatchTables, Store):
     """A :class:`Store` that lives in a Python process and vanishes with it."""
 
     path: Path | None = None
+    keeps_derived = True  # as long as the store itself
 
     def __init__(self) -> None:
         self._s = _State()

@@ -316,7 +316,10 @@ def serve(
     """Run the app with uvicorn until interrupted; refuses unsafe binds (:func:`check_bind`)."""
     import uvicorn
 
+    from storyline.web.multi import limit_blas_threads
+
     check_bind(host, token=token, read_only=read_only)
+    limit_blas_threads()
     hosts = local_host_names(host) if is_local_host(host) else None
     app = create_app(
         sl, token=token, read_only=read_only, max_body=max_body, allowed_hosts=hosts,

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from storyline.api import Storyline, event_date
-from storyline.api_people import quote_conflicts
+from storyline.digest import conflicts_of
 from storyline.entities import Entity
 from storyline.errors import NotFoundError, StorylineError
 from storyline.model import MergeLogEntry
@@ -168,7 +168,7 @@ def story_page(
             "merge_log": _merged_log(sl, [story_id, *s.event_ids]),
             "entities": key_entities(sl, all_ids),
             "quotes": quotes,
-            "conflicts": quote_conflicts(quotes),
+            "conflicts": conflicts_of(sl, quotes, [t.event for t in shown]),
             "briefs": briefs_for(sl, quotes, *ids),
             "ents": quote_entities(sl, quotes),
             "claims": claim_index(quotes),
@@ -232,7 +232,7 @@ def event_page(
             "merge_log": _merged_log(sl, [event_id]),
             "entities": key_entities(sl, [a.id for a in articles]),
             "quotes": quotes,
-            "conflicts": quote_conflicts(quotes),
+            "conflicts": conflicts_of(sl, quotes, [e] if e.alive else []),
             "briefs": briefs_for(sl, quotes, *(a.id for a in articles)),
             "ents": quote_entities(sl, quotes),
             "claims": claim_index(quotes),

@@ -6,7 +6,7 @@ import dataclasses
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -14,7 +14,7 @@ import jinja2
 import markupsafe
 from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
-from starlette.routing import NoMatchFound
+from starlette.routing import Mount, NoMatchFound, replace_params
 
 from storyline.model import Article, Event, JoinReason, MergeLogEntry, Quarantined, Story
 from storyline.render import event_dict, story_dict
@@ -182,16 +182,43 @@ def _url_path(app: Any, name: str, params: dict[str, str]) -> str:
     by_name: dict[str, list[Any]] | None = getattr(app.state, "routes_by_name", None)
     if by_name is None:
         by_name = {}
-        for route in app.routes:
-            if isinstance(getattr(route, "name", None), str):
-                by_name.setdefault(route.name, []).append(route)
+        for route_name, route in _named_routes(app.routes):
+            by_name.setdefault(route_name, []).append(route)
         app.state.routes_by_name = by_name
     for route in by_name.get(name, ()):
+        if isinstance(route, tuple):  # (path format, parameter convertors) of a plain route
+            fmt, convertors = route
+            if set(params) == set(convertors):
+                path, rest = replace_params(fmt, convertors, dict(params))
+                if not rest:
+                    return path
+            continue
         try:
             return str(route.url_path_for(name, **params))
         except NoMatchFound:
             continue
     return str(app.url_path_for(name, **params))  # mounts, or an error that says why
+
+
+def _named_routes(routes: Iterable[Any]) -> Iterator[tuple[str, Any]]:
+    """(name, route) of every named route, those of included routers too (FastAPI keeps an
+    included router as one route whose ``effective_route_contexts()`` are its routes). A
+    plain route (no mount) comes as its (path format, parameter convertors), read once: a
+    route context computes them again on every ``url_path_for`` (50 µs a link)."""
+    for route in routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        if callable(contexts):
+            yield from _named_routes(contexts())
+            continue
+        name = getattr(getattr(route, "original_route", route), "name", None)
+        if not isinstance(name, str):
+            continue
+        fmt = getattr(route, "path_format", None)
+        convertors = getattr(route, "param_convertors", None)
+        if isinstance(route, Mount) or not isinstance(fmt, str) or not isinstance(convertors, dict):
+            yield name, route
+        else:
+            yield name, (fmt, dict(convertors))
 
 
 def _segment(value: Any) -> str:
