@@ -16,7 +16,7 @@ from storyline.cluster.events import EventClusterer
 from storyline.cluster.profile import Profile
 from test_clusterer import DAY, DIM, MODEL, prof, vec
 
-SPEC = CandidateSpec(window_days=MODEL.window_days, min_cos=0.1, top_k=2)
+SPEC = CandidateSpec(window_days=MODEL.window_days, min_cos=0.1, top_k=6)
 
 
 def item(p: Profile) -> Item:
@@ -87,7 +87,7 @@ def test_centring_uses_the_language_means() -> None:
         ("x", DAY, "hi", x / np.linalg.norm(x)),
         ("y", DAY, "hi", y / np.linalg.norm(y)),
     ]
-    spec = CandidateSpec(window_days=3, min_cos=0.5, top_k=0)
+    spec = CandidateSpec(window_days=3, min_cos=0.5, top_k=5)
     assert day_block_candidates(items, {}, spec).pairs == 1  # alike through the shared part
     centred = day_block_candidates(items, {"hi": shared / np.linalg.norm(shared)}, spec)
     assert centred.pairs == 0

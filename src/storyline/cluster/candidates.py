@@ -5,8 +5,9 @@ more than ``window_days`` apart are never compared. So the pairs worth scoring c
 ahead, in parallel, one *day block* at a time: the articles published on day ``d`` (home)
 against those of days ``d - window .. d`` (guests), with exact cosines of their
 language-centred embeddings. A pair is a candidate when its cosine is at least ``min_cos``
-or it is among an article's ``top_k`` nearest. The work grows linearly with the articles
-when a day's volume is bounded; a day's block is one matrix product.
+and it is among the home article's ``top_k`` nearest in the block, so there are at most
+``top_k`` per article: the pairs and the work grow linearly with the articles (a day's block
+is one matrix product).
 
 :class:`Candidates` then tells :meth:`EventClusterer._region
 <storyline.cluster.events.EventClusterer._region>` which articles to score against a
@@ -35,7 +36,7 @@ Item = tuple[str, int, str, np.ndarray]
 class CandidateSpec:
     window_days: int = 3  # the event model's window (pairs further apart are never scored)
     min_cos: float = 0.1  # centred cosine from which a pair is a candidate ...
-    top_k: int = 10  # ... and each article's nearest, whatever their cosine
+    top_k: int = 50  # ... among each article's nearest in its block (bounds the pairs)
     slack_days: int = 4  # a day-exact date is +-2 days: blocks reach this much further
 
 
@@ -99,13 +100,11 @@ def block_pairs(
     cos[np.abs(days_a[:, None] - days_b[None, :]) > spec.window_days + spec.slack_days] = -2.0
     cos[np.arange(len(home)), np.arange(len(home))] = -2.0  # not its own neighbour
     keep = cos >= spec.min_cos
-    if spec.top_k > 0 and cos.shape[1] > 1:
-        k = min(spec.top_k, cos.shape[1] - 1)
-        top = np.argpartition(-cos, k - 1, axis=1)[:, :k]
-        rows = np.repeat(np.arange(len(home)), k)
+    if cos.shape[1] > spec.top_k:  # at most each article's top_k nearest (bounded per article)
+        top = np.argpartition(-cos, spec.top_k - 1, axis=1)[:, : spec.top_k]
         near = np.zeros_like(keep)
-        near[rows, top.ravel()] = True
-        keep |= near & (cos > -2.0)
+        near[np.repeat(np.arange(len(home)), spec.top_k), top.ravel()] = True
+        keep &= near
     out = []
     for i, j in zip(*np.nonzero(keep), strict=True):
         x, y = home[int(i)][0], cols[int(j)][0]

@@ -178,12 +178,11 @@ def candidate_pairs(prepared: Any, opts: SparkOptions) -> Candidates:
             members.flatMap(lambda it: day_keys(it, spec))
             .groupByKey()
             .flatMap(lambda kv: block_pairs(kv[1], means, spec))
-            .distinct()
-            .collect()
         )
+        # streamed to the driver a partition at a time (never all pairs in the JVM at once)
+        return Candidates(pairs.toLocalIterator(), covered)
     finally:
         members.unpersist()
-    return Candidates(pairs, covered)
 
 
 def spark_ingest(
