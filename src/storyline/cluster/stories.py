@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from storyline.cluster.events import EventState
 from storyline.cluster.features import KeyIDF, names_similarity
-from storyline.cluster.linkage import MUST, average_link_scores
+from storyline.cluster.linkage import MUST, average_link
 from storyline.cluster.model import StoryModel
 from storyline.cluster.words import cosine, tokens
 from storyline.model import MergeLogEntry
@@ -280,10 +280,12 @@ class StoryLinker:
                 live_touched.extend(e for e in sorted(pair) if e not in live_touched
                                     and e in self.events and self.events[e].alive)
         region, scores = self._region(live_touched)
+        iu, ju = np.nonzero(np.triu(scores >= self.m.edge_min, 1))
+        edges = [(int(i), int(j), float(scores[i, j])) for i, j in zip(iu, ju, strict=True)]
         pos = {e: k for k, e in enumerate(region)}
-        curated = [(pos[a], pos[b], MUST) for a, b in map(sorted, self.must)
-                   if a in pos and b in pos]
-        groups = average_link_scores(scores, self.m.edge_min, self.m.threshold, curated)
+        edges += [(pos[a], pos[b], MUST) for a, b in map(sorted, self.must)
+                  if a in pos and b in pos]
+        groups = average_link(len(region), edges, self.m.threshold)
         out = self._reconcile(region, groups)
         for e in live_touched:  # a grown event changes its story's counts and dates
             sid = self.event_story.get(e)
