@@ -25,6 +25,7 @@ what clustering uses. Both implement one definition:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,9 +42,10 @@ def place_key(p: Profile) -> str | None:
     return p.place_focus("admin2") or p.place_focus("city")
 
 
-def is_short(p: Profile, m: EventModel) -> bool:
-    """A brief: its text has fewer than ``m.short_terms`` distinct terms."""
-    return 0 < len(p.words) < m.short_terms
+def is_short(n_terms: Any, m: EventModel) -> Any:
+    """A brief: its text has fewer than ``m.short_terms`` distinct terms (one count, or an
+    array of counts)."""
+    return (n_terms > 0) & (n_terms < m.short_terms)
 
 
 def event_terms(
@@ -65,7 +67,7 @@ def event_terms(
         terms["words"] = m.w_words * cosine(a.words, b.words)
     else:
         terms["dense_cross_lingual"] = m.w_cross * dense
-    if m.w_short and is_short(a, m) and is_short(b, m):
+    if m.w_short and is_short(len(a.words), m) and is_short(len(b.words), m):
         terms["short_texts"] = m.w_short * dense
     if m.w_ents and a.ents and b.ents:
         terms["entities"] = m.w_ents * _ent_cos(a.ents, b.ents)
@@ -134,6 +136,7 @@ class Block:
             [p.hday if p.hday is not None else (p.day or 0) for p in ps], dtype=np.int64
         )
         self.source = np.array([p.source for p in ps], dtype=object)
+        self.n_terms = np.array([len(p.words) for p in ps], dtype=np.int64)
         self.place = [place_key(p) for p in ps]
         self.pos = {aid: k for k, aid in enumerate(ids)}
 
@@ -152,8 +155,7 @@ class Block:
         same = a.lang[:, None] == self.lang[None, :]
         s = np.where(same, m.w_dense * dense + m.w_words * words, m.w_cross * dense)
         if m.w_short:
-            sa = np.array([is_short(p, m) for p in a.profiles])
-            sb = np.array([is_short(p, m) for p in self.profiles])
+            sa, sb = is_short(a.n_terms, m), is_short(self.n_terms, m)
             s = s + np.where(sa[:, None] & sb[None, :], m.w_short * dense, 0.0)
         if m.w_ents:
             s = s + m.w_ents * dot("ents", a._ents, self._ents)
