@@ -121,9 +121,10 @@ class BatchWriter:
             new_outlets = {
                 fold_outlet(a.source_name) for a in articles if a.source_name
             } - self._outlets()
-            if new_outlets:  # outlets are not what a story is about (story titles skip them)
-                self._outlet_names = self._outlets() | new_outlets
-                self.store.set_meta(OUTLETS_META, sorted(self._outlet_names)[-MAX_OUTLETS:])
+            room = MAX_OUTLETS - len(self._outlets())
+            if new_outlets and room > 0:  # outlets are not what a story is about (titles skip them)
+                self._outlets().update(sorted(new_outlets)[:room])
+                self.store.set_meta(OUTLETS_META, sorted(self._outlets()))
             undated_now = [
                 a.id for a in articles if publication_day(a)[0] is None or publication_day(a)[1] > 2
             ]
@@ -242,7 +243,7 @@ class BatchWriter:
 
 
 OUTLETS_META = "outlets"  # folded names of the outlets seen (the articles' ``source``)
-MAX_OUTLETS = 5000
+MAX_OUTLETS = 5000  # the first ones seen are kept (memory and store agree)
 
 
 def fold_outlet(name: str) -> str:
