@@ -285,6 +285,17 @@ def subject(ctx: Context, s: Sentence, i: int, midcaps: frozenset[str]) -> Sourc
     if ws and ws[0].low in cues.ALL_PRONOUNS:
         return Source("pronoun", ws[0].start, ws[0].end, head=ws[0].low)
     # the leading noun phrase: "Election strategist Ravi Mehra has …", "The RJP, …"
+    run = _lead_phrase(toks)
+    if any(is_cap(t) for t in run):
+        return analyse_latin(ctx.text, run, ctx.lang, midcaps)
+    return src
+
+
+def _lead_phrase(toks: list[Token], group_heads: bool = False) -> list[Token]:
+    """The capitalised noun phrase that opens ``toks`` (leading adverbs skipped; a title word
+    or, first, a definite article may join it). ``group_heads``: a lower-case group or
+    institution head ends it as part of it ("Opposition parties", "The Uttar Pradesh
+    government")."""
     run: list[Token] = []
     for t in toks:
         if t.kind != "w":
@@ -297,10 +308,10 @@ def subject(ctx: Context, s: Sentence, i: int, midcaps: frozenset[str]) -> Sourc
         if is_cap(t) or b in cues.TITLE_WORDS or (not run and b in cues.DEFINITE):
             run.append(t)
         else:
+            if group_heads and run and b in cues.ANON_HEADS_LOWER | cues.INSTITUTION_HEADS:
+                run.append(t)
             break
-    if any(is_cap(t) for t in run):
-        return analyse_latin(ctx.text, run, ctx.lang, midcaps)
-    return src
+    return run
 
 
 _INTRO_STARTS = frozenset(words("""
@@ -328,21 +339,7 @@ def leading_subject(
         if comma is None:
             return None
         k = comma + 1
-    run: list[Token] = []
-    for t in toks[k:]:
-        if t.kind != "w":
-            if run or t.kind == "q":
-                break
-            continue
-        b = bare(t.text)
-        if not run and b in LEAD_ADV:
-            continue
-        if is_cap(t) or b in cues.TITLE_WORDS or (not run and b in cues.DEFINITE):
-            run.append(t)
-        else:
-            if run and b in cues.ANON_HEADS_LOWER | cues.INSTITUTION_HEADS:
-                run.append(t)  # "Opposition parties", "The Uttar Pradesh government"
-            break
+    run = _lead_phrase(toks[k:], group_heads=True)
     if not any(is_cap(t) for t in run):
         return None
     src = analyse_latin(ctx.text, run, ctx.lang, midcaps)
